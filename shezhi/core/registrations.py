@@ -1,0 +1,30 @@
+"""What the kernel itself registers: its navigation entries and division statistics."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from . import registry
+from .models import Division
+
+registry.register_nav(registry.NavItem("home", _("首页"), "core:home", icon="home", order=0))
+registry.register_nav(registry.NavItem("todos", _("我的待办"), "core:todo_list", icon="checklist", order=1))
+registry.register_nav(
+    registry.NavItem("divisions", _("行政区划"), "core:division_list", icon="map", order=90)
+)
+
+
+def _count(level: str) -> registry.DivisionStat:
+    from .selectors import count_below_by_child
+
+    labels = {Division.Level.TOWN: _("乡镇（街道）"), Division.Level.VILLAGE: _("村（社区）")}
+    return registry.DivisionStat(
+        key=f"divisions_{level}",
+        label=labels[level],
+        count_by_child=lambda parent, children: count_below_by_child(parent, children, level=level),
+        order=0 if level == Division.Level.TOWN else 1,
+    )
+
+
+registry.register_division_stat(_count(Division.Level.TOWN))
+registry.register_division_stat(_count(Division.Level.VILLAGE))

@@ -1,0 +1,10 @@
+"""The public face: pages anyone may open without signing in."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+
+def index(request: HttpRequest) -> HttpResponse:
+    return render(request, "core/public/index.html")
