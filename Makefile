@@ -1,5 +1,6 @@
 # shezhi: `make demo` serves the demo province, `make test` runs the whole suite.
-# Both create .venv and install Python and npm dependencies when they changed.
+# Both create .venv when it is missing and install the Python and npm dependencies only when
+# pyproject.toml or package-lock.json changed (the stamp files below remember the last install).
 
 PYTHON ?= python3
 VENV := .venv
@@ -9,25 +10,42 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 SCALE ?= province
 
-.PHONY: demo test lint bench load messages serve deps clean
+# Every committed .po has its .mo; the .mo files are build products and never committed.
+PO_FILES := $(wildcard shezhi/locale/*/LC_MESSAGES/*.po)
+MO_FILES := $(PO_FILES:.po=.mo)
 
-deps: $(VENV)/.installed node_modules/.installed shezhi/locale/en/LC_MESSAGES/django.mo
+.PHONY: demo test lint messages deps clean
 
-$(VENV)/bin/python:
+deps: $(VENV)/.installed node_modules/.installed $(MO_FILES)
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null || { \
+	  echo "shezhi needs Python 3.11 or newer as '$(PYTHON)'; run e.g. 'make PYTHON=python3.12 ...'" >&2; \
+	  exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 
-$(VENV)/.installed: pyproject.toml | $(VENV)/bin/python
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $@
 
+# npm ci installs exactly the lock file and refuses a package.json that disagrees with it.
 node_modules/.installed: package.json package-lock.json
+	@command -v npm >/dev/null || { \
+	  echo "npm is missing: install Node.js 20 or newer (Debian: apt-get install nodejs npm)" >&2; \
+	  exit 1; }
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-# Translations are compiled from the committed .po files; msgfmt comes from GNU gettext.
-shezhi/locale/en/LC_MESSAGES/django.mo: shezhi/locale/en/LC_MESSAGES/django.po | $(VENV)/.installed
+# Translations are compiled by Django's compilemessages, which calls GNU gettext's msgfmt with
+# --check-format, so a broken %(name)s placeholder in the English catalogue fails the build.
+%.mo: %.po | $(VENV)/.installed
+	@command -v msgfmt >/dev/null || { \
+	  echo "msgfmt is missing: it compiles the translations. Install GNU gettext" \
+	       "(Debian/Ubuntu: apt-get install gettext; macOS: brew install gettext)." >&2; \
+	  exit 1; }
 	cd shezhi && ../$(SHEZHI) compilemessages --ignore=.venv --ignore=node_modules -v 0
+	@touch $@
 
 messages: deps
 	cd shezhi && ../$(SHEZHI) makemessages -l en --no-obsolete --ignore=.venv --ignore=node_modules
@@ -38,20 +56,17 @@ demo: deps
 	$(SHEZHI) demo_accounts
 	$(SHEZHI) runserver $(HOST):$(PORT)
 
+# pytest answers 5 when it collected no test: that is a failure here, and said plainly.
 test: deps
-	$(BIN)/pytest $(PYTEST_ARGS)
+	@$(BIN)/pytest $(PYTEST_ARGS); status=$$?; \
+	if [ $$status -eq 5 ]; then echo "make test: pytest collected no tests" >&2; fi; \
+	exit $$status
 
 lint: deps
 	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
-	$(BIN)/mypy shezhi bench
+	$(BIN)/mypy shezhi conftest.py
 	$(SHEZHI) makemigrations --check --dry-run
 
-bench: deps
-	$(SHEZHI) bench --scale $(SCALE)
-
-load: deps
-	$(BIN)/python -m bench.load
-
 clean:
-	rm -rf $(VENV) node_modules var/static
+	rm -rf $(VENV) node_modules $(MO_FILES)

@@ -33,6 +33,16 @@ def env_bool(name: str, default: bool) -> bool:
     raise ImproperlyConfigured(f"{name}={raw!r} is not a boolean (use 1/0, true/false)")
 
 
+def env_int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}={raw!r} is not a whole number") from None
+
+
 def env_list(name: str, default: list[str]) -> list[str]:
     raw = os.environ.get(name)
     if not raw:
@@ -61,11 +71,29 @@ def _fernet_key() -> str:
     return Fernet.generate_key().decode()
 
 
+def fernet_keys(name: str, value: str) -> str:
+    """Refuse a malformed key at start-up rather than at the first encrypted save."""
+    from cryptography.fernet import Fernet
+
+    for key in value.split(","):
+        try:
+            Fernet(key.strip().encode())
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"{name} must be Fernet keys (32 url-safe base64-encoded bytes), comma-separated; "
+                "make one with: python -c 'from cryptography.fernet import Fernet; "
+                "print(Fernet.generate_key().decode())'"
+            ) from None
+    return value
+
+
 DEBUG = env_bool("DEBUG", True)
 TESTING = env_bool("SHEZHI_TESTING", False)
 SECRET_KEY = local_secret("SECRET_KEY", "secret_key", lambda: secrets.token_urlsafe(50))
 # Encrypts personal data at rest (ID numbers, phones); losing it loses that data.
-SHEZHI_FIELD_KEY = local_secret("SHEZHI_FIELD_KEY", "field_key", _fernet_key)
+SHEZHI_FIELD_KEY = fernet_keys(
+    "SHEZHI_FIELD_KEY", local_secret("SHEZHI_FIELD_KEY", "field_key", _fernet_key)
+)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
@@ -125,12 +153,15 @@ TEMPLATES = [
     }
 ]
 
-DATABASES = {
-    "default": dj_database_url.parse(
-        os.environ.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'shezhi.sqlite3'}",
-        conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "60")),
-    )
-}
+try:
+    DATABASES = {
+        "default": dj_database_url.parse(
+            os.environ.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'shezhi.sqlite3'}",
+            conn_max_age=env_int("DB_CONN_MAX_AGE", 60),
+        )
+    }
+except ValueError as exc:  # dj-database-url's message does not say which variable is wrong
+    raise ImproperlyConfigured(f"DATABASE_URL is not a database URL: {exc}") from exc
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers and one writer work at once; the busy timeout waits rather than fails.
     DATABASES["default"]["OPTIONS"] = {
@@ -142,7 +173,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    }
     CELERY_BROKER_URL = REDIS_URL
     CELERY_RESULT_BACKEND = REDIS_URL
     CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
@@ -166,7 +199,10 @@ PASSWORD_HASHERS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -175,8 +211,8 @@ LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
 # Lockout: 5 failures for one username from one address locks it for 15 minutes.
-AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
-AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
@@ -195,7 +231,7 @@ if not DEBUG:
     CSRF_COOKIE_SECURE = True
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-    SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", str(60 * 60 * 24 * 365)))
+    SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 60 * 60 * 24 * 365)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
 
@@ -233,9 +269,18 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 NINJA_PAGINATION_CLASS = "shezhi.api.pagination.CountItemsPagination"
 NINJA_PAGINATION_PER_PAGE = 50
 NINJA_PAGINATION_MAX_LIMIT = 500
+# Per signed-in API caller (session or token); enough for a client syncing every village.
+NINJA_DEFAULT_THROTTLE_RATES = {
+    "user": os.environ.get("SHEZHI_API_RATE", "1000/min"),
+    "auth": os.environ.get("SHEZHI_API_RATE", "1000/min"),
+    "anon": "100/min",
+}
 
 SHEZHI_REVEAL_LOG_LEVEL = "INFO"
 SHEZHI_SITE_NAME = _("社治 · 社会治理平台")
+# An overdue to-do goes to the level above at once, then one level higher per this many further
+# working days overdue (shezhi/core/todos.py).
+SHEZHI_TODO_ESCALATION_DAYS = env_int("SHEZHI_TODO_ESCALATION_DAYS", 5)
 
 LOGGING = {
     "version": 1,

@@ -5,7 +5,9 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from . import registry
+from . import workdays as _workdays  # noqa: F401  (connects its calendar-cache receivers)
 from .models import Division
+from .records import register_record_type
 
 registry.register_nav(registry.NavItem("home", _("首页"), "core:home", icon="home", order=0))
 registry.register_nav(registry.NavItem("todos", _("我的待办"), "core:todo_list", icon="checklist", order=1))
@@ -26,5 +28,23 @@ def _count(level: str) -> registry.DivisionStat:
     )
 
 
+# Division records have a History tab for anyone whose jurisdiction holds them.
+register_record_type(Division)
+
 registry.register_division_stat(_count(Division.Level.TOWN))
 registry.register_division_stat(_count(Division.Level.VILLAGE))
+
+
+# Seeding steps: official divisions, towns and villages, demo accounts (see core/demo.py).
+def _register_seed_steps() -> None:
+    from .demo import KERNEL_SEED_STEPS
+
+    for step in KERNEL_SEED_STEPS:
+        registry.register_seed_step(step)
+
+
+_register_seed_steps()
+
+
+# A kernel to-do kind, used by the demo and tests: a town or county checks its child divisions.
+registry.register_todo_kind(registry.TodoKind("core.review_divisions", _("核对下辖区划")))

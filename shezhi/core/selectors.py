@@ -8,7 +8,7 @@ from django.db.models import Count
 from django.db.models.functions import Substr
 
 from . import registry
-from .models import Division, Todo
+from .models import Division
 from .scoping import prefix_q
 
 
@@ -25,6 +25,8 @@ def count_below_by_child(
     prefix_length = len(children[0].path)  # siblings share one level, so one path length
     rows = (
         Division.objects.filter(prefix_q("path", parent.path), level=level, is_current=True)
+        # A child is not "under" itself: a town row must not count itself as one town.
+        .exclude(code__in=[child.code for child in children])
         .annotate(child_path=Substr("path", 1, prefix_length))
         .values("child_path")
         .annotate(n=Count("code"))
@@ -48,10 +50,26 @@ def home_overview(user: Any) -> dict[str, Any]:
 
 def my_todos(user: Any) -> Any:
     """Open to-dos for the user's role at their division, and those escalated to it."""
-    from django.db.models import Q
+    from .todos import my_todos as open_todos  # the to-do rules live with the to-do service
 
-    division = getattr(user, "division", None)
-    if division is None:
-        return Todo.objects.none()
-    mine = Q(role=user.role, division=division) | Q(escalated_to=division)
-    return Todo.objects.visible_to(user).open().filter(mine).order_by("due_on", "id")
+    return open_todos(user)
+
+
+def division_rows() -> Any:
+    """Divisions as list pages and exports show them, with the parent each row names.
+
+    Not yet scoped: the list-page pattern applies `visible_to(user)` to it (views/listing.py).
+    """
+    return Division.objects.select_related("parent")
+
+
+def division_children_overview(division: Division) -> dict[str, Any]:
+    """The child divisions of `division` with the registered counts (one query per statistic)."""
+    children = child_divisions(division)
+    stats = list(registry.ordered(registry.DIVISION_STATS))
+    counts = {stat.key: stat.count_by_child(division, children) for stat in stats}
+    rows = [
+        {"division": child, "counts": [counts[stat.key].get(child.code, 0) for stat in stats]}
+        for child in children
+    ]
+    return {"child_stats": stats, "child_rows": rows}

@@ -44,3 +44,54 @@ def divisions_load_official(*, division_model: Any = None, rows: list[DivisionRo
             division.save()
             changed += 1
     return changed
+
+
+@transaction.atomic
+def divisions_import(*, actor: Any, file: Any, filename: str | None = None) -> Any:
+    """Import towns and villages from an xlsx or csv file (code, name, parent code).
+
+    Refuses the whole file when any row has an error (nothing is written); otherwise creates
+    the new codes and renames the existing ones, with `actor` in their history.
+    Returns an `imports.DivisionImportResult`.
+    """
+    from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+    from .imports import plan_division_import
+    from .models import Division
+
+    plan = plan_division_import(file, filename)
+    result = plan.result
+    if result.errors:
+        return result
+    existing = Division.objects.in_bulk([row.code for row in plan.rows])
+    parents = Division.objects.in_bulk(list({row.parent_code for row in plan.rows}))
+    paths = {code: division.path for code, division in parents.items()}
+    created, renamed = [], []
+    # Towns before villages, so a village's town has its path whether it is new or not.
+    for row in sorted(plan.rows, key=lambda r: (len(r.code), r.code)):
+        division = existing.get(row.code)
+        if division is None:
+            path = f"{paths[row.parent_code]}{row.code}/"
+            created.append(
+                Division(
+                    code=row.code,
+                    name=row.name,
+                    level=row.level,
+                    parent_id=row.parent_code,
+                    path=path,
+                )
+            )
+            paths[row.code] = path
+        else:
+            paths[row.code] = division.path
+            if division.name != row.name:
+                division.name = row.name
+                renamed.append(division)
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    if created:
+        bulk_create_with_history(created, Division, batch_size=2000, default_user=user)
+    if renamed:
+        bulk_update_with_history(renamed, Division, ["name"], batch_size=2000, default_user=user)
+    result.created, result.updated = len(created), len(renamed)
+    result.unchanged = result.rows - result.created - result.updated
+    return result
