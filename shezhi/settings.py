@@ -113,6 +113,8 @@ INSTALLED_APPS = [
     "ninja",
     "shezhi.core",
     "shezhi.accounts",
+    "shezhi.social_orgs",
+    "shezhi.party",
     "shezhi.api",
 ]
 
@@ -169,6 +171,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
+    # SQLite cannot create the folder of its file ("unable to open database file").
+    if DATABASES["default"]["NAME"] and DATABASES["default"]["NAME"] != ":memory:":
+        Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
@@ -247,7 +252,11 @@ STATIC_ROOT = VAR_DIR / "static"
 # Front-end libraries are served straight from what npm installed, never copied into the repo.
 STATICFILES_DIRS = [
     BASE_DIR / "shezhi" / "static",
-    ("vendor/tabler", NODE_MODULES / "@tabler" / "core" / "dist"),
+    # Not the whole of Tabler's dist/: its libs/ reference source maps that are not shipped,
+    # which stops collectstatic's manifest storage in production.
+    ("vendor/tabler/css", NODE_MODULES / "@tabler" / "core" / "dist" / "css"),
+    ("vendor/tabler/js", NODE_MODULES / "@tabler" / "core" / "dist" / "js"),
+    ("vendor/tabler/img", NODE_MODULES / "@tabler" / "core" / "dist" / "img"),
     ("vendor/htmx", NODE_MODULES / "htmx.org" / "dist"),
     ("vendor/echarts", NODE_MODULES / "echarts" / "dist"),
 ]

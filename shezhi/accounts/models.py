@@ -32,7 +32,30 @@ class ShezhiUserManager(UserManager.from_queryset(UserQuerySet)):  # type: ignor
 class User(AbstractUser):
     role = models.CharField(_("角色"), max_length=20, choices=Role.choices, blank=True)
     division = models.ForeignKey(
-        Division, verbose_name=_("管辖区划"), null=True, blank=True, on_delete=models.PROTECT, related_name="users"
+        Division,
+        verbose_name=_("管辖区划"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="users",
+    )
+    # Organization accounts act for one social organization, branch secretaries for one party
+    # organization; jurisdiction roles have a division instead (see core.scoping).
+    organization = models.ForeignKey(
+        "social_orgs.SocialOrganization",
+        verbose_name=_("所属社会组织"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="accounts",
+    )
+    party_organization = models.ForeignKey(
+        "party.PartyOrganization",
+        verbose_name=_("所属党组织"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="accounts",
     )
     phone = EncryptedField(_("手机号码"), kind=PersonalKind.PHONE, blank=True, null=True)
     phone_hash = BlindIndexField(source="phone")
@@ -58,6 +81,10 @@ class User(AbstractUser):
                 raise ValidationError({"division": _("该角色不能设在这一层级的区划。")})
         elif self.role in ORGANIZATION_ROLES and self.division is not None:
             raise ValidationError({"division": _("组织账号按所属组织授权，不设管辖区划。")})
+        if self.role == Role.ORGANIZATION_ACCOUNT and self.organization_id is None:
+            raise ValidationError({"organization": _("社会组织账号必须指定所属社会组织。")})
+        if self.role == Role.BRANCH_SECRETARY and self.party_organization_id is None:
+            raise ValidationError({"party_organization": _("党组织书记账号必须指定所属党组织。")})
 
 
 def _digest(raw: str) -> str:
@@ -103,7 +130,12 @@ class ApiToken(models.Model):
 
     @classmethod
     def authenticate(cls, raw: str) -> User | None:
-        token = cls.objects.active().select_related("user__division").filter(digest=_digest(raw)).first()
+        token = (
+            cls.objects.active()
+            .select_related("user__division")
+            .filter(digest=_digest(raw))
+            .first()
+        )
         if token is None:
             return None
         cls.objects.filter(pk=token.pk).update(last_used_at=timezone.now())

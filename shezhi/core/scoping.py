@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING, Any, ClassVar, Self
 from django.db import models
 from django.db.models import Q
 
+from .roles import ORGANIZATION_ROLES, Role
+
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
 
@@ -27,19 +29,44 @@ def jurisdiction_path(user: User | AnonymousUser) -> str | None:
         return None
     if user.is_superuser:
         return ""
+    if getattr(user, "role", "") in ORGANIZATION_ROLES:
+        return None
     division = getattr(user, "division", None)
     return division.path if division is not None else None
 
 
-def jurisdiction_q(user: User | AnonymousUser, *, path_lookup: str) -> Q:
+def jurisdiction_q(
+    user: User | AnonymousUser,
+    *,
+    path_lookup: str,
+    organization_lookup: str | None = None,
+    party_organization_lookup: str | None = None,
+) -> Q:
     """The one filter deciding which rows a user may see, for a model whose division path is
-    reached through `path_lookup` (e.g. "path", "division__path")."""
+    reached through `path_lookup` (e.g. "path", "division__path").
+
+    Accounts that act for one organization instead of a jurisdiction see the rows that belong to
+    it: `organization_lookup` leads from a row to its social organization's id, and
+    `party_organization_lookup` to its party organization's id; a model without the lookup shows
+    such accounts nothing.
+    """
+    if user.is_authenticated and user.is_active and not user.is_superuser:
+        if user.role == Role.ORGANIZATION_ACCOUNT:
+            return _bound_q(organization_lookup, getattr(user, "organization_id", None))
+        if user.role == Role.BRANCH_SECRETARY:
+            return _bound_q(party_organization_lookup, getattr(user, "party_organization_id", None))
     root = jurisdiction_path(user)
     if root is None:
         return NOTHING
     if root == "":
         return Q()
     return prefix_q(path_lookup, root)
+
+
+def _bound_q(lookup: str | None, bound_id: int | None) -> Q:
+    if lookup is None or bound_id is None:
+        return NOTHING
+    return Q(**{lookup: bound_id})
 
 
 def prefix_q(path_lookup: str, prefix: str) -> Q:
@@ -58,6 +85,15 @@ class ScopedQuerySet(models.QuerySet):
     """Base for the querysets of every scoped model: `Model.objects.visible_to(user)`."""
 
     path_lookup: ClassVar[str] = "division__path"
+    organization_lookup: ClassVar[str | None] = None
+    party_organization_lookup: ClassVar[str | None] = None
 
     def visible_to(self, user: Any) -> Self:
-        return self.filter(jurisdiction_q(user, path_lookup=self.path_lookup))
+        return self.filter(
+            jurisdiction_q(
+                user,
+                path_lookup=self.path_lookup,
+                organization_lookup=self.organization_lookup,
+                party_organization_lookup=self.party_organization_lookup,
+            )
+        )

@@ -7,6 +7,7 @@ above, and a neighbouring county's officer in Huangpu (440112) who must see noth
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib.auth.hashers import make_password
 
@@ -37,14 +38,18 @@ def grassroots() -> dict[str, Division]:
     return {
         "town": ensure_division(TOWN, "测试镇", Division.Level.TOWN, COUNTY),
         "village": ensure_division(VILLAGE, "测试村", Division.Level.VILLAGE, TOWN),
-        "neighbour_town": ensure_division(NEIGHBOUR_TOWN, "邻区街道", Division.Level.TOWN, NEIGHBOUR_COUNTY),
+        "neighbour_town": ensure_division(
+            NEIGHBOUR_TOWN, "邻区街道", Division.Level.TOWN, NEIGHBOUR_COUNTY
+        ),
         "neighbour_village": ensure_division(
             NEIGHBOUR_VILLAGE, "邻区社区", Division.Level.VILLAGE, NEIGHBOUR_TOWN
         ),
     }
 
 
-def make_user(username: str, role: str = "", division_code: str | None = None, **extra: object) -> User:
+def make_user(
+    username: str, role: str = "", division_code: str | None = None, **extra: object
+) -> User:
     user, _ = User.objects.get_or_create(
         username=username,
         defaults={"role": role, "division_id": division_code, "password": _HASH, **extra},
@@ -64,12 +69,65 @@ class Personas:
     supervision_member: User
     window_clerk: User
     organization_account: User
+    other_organization_account: User
     branch_secretary: User
     superuser: User
 
 
+def organizations() -> dict[str, Any]:
+    """A social organization registered in Zengcheng with its party branch, and one in Huangpu.
+
+    Test support only: the kernel's runtime code never imports domain apps.
+    """
+    from datetime import date
+
+    from shezhi.party.coverage import coverage_refresh
+    from shezhi.party.models import Coverage, Formation, PartyOrganization, PartyOrgKind
+    from shezhi.social_orgs.credit_code import issue_credit_code
+    from shezhi.social_orgs.models import Industry, OrgType, SocialOrganization
+
+    places = grassroots()
+
+    def org(name: str, authority: str, village: Division, sequence: int) -> SocialOrganization:
+        existing = SocialOrganization.objects.filter(name=name).first()
+        if existing is not None:
+            return existing
+        return SocialOrganization.objects.create(
+            name=name,
+            credit_code=issue_credit_code(
+                organization_type="1", division_code=authority, sequence=sequence
+            ),
+            org_type=OrgType.SOCIAL_GROUP,
+            registration_authority=Division.objects.get(code=authority),
+            address_division=village,
+            legal_representative="张三",
+            founded_on=date(2015, 6, 1),
+            industry=Industry.SOCIAL_SERVICE,
+            staff_count=12,
+        )
+
+    organization = org("增城区测试协会", COUNTY, places["village"], 900001)
+    other = org("黄埔区邻区协会", NEIGHBOUR_COUNTY, places["neighbour_village"], 900002)
+    branch = PartyOrganization.objects.filter(name="增城区测试协会党支部").first()
+    if branch is None:
+        branch = PartyOrganization.objects.create(
+            name="增城区测试协会党支部",
+            kind=PartyOrgKind.BRANCH,
+            formation=Formation.ALONE,
+            division=organization.registration_authority,
+            founded_on=date(2016, 7, 1),
+            term_started_on=date(2024, 7, 1),
+        )
+        Coverage.objects.create(
+            party_organization=branch, social_org=organization, since=date(2016, 7, 1)
+        )
+        coverage_refresh([organization.pk])
+        organization.refresh_from_db()
+    return {"organization": organization, "other_organization": other, "branch": branch}
+
+
 def personas() -> Personas:
-    grassroots()
+    orgs = organizations()
     return Personas(
         province_officer=make_user("officer-440000", Role.CIVIL_AFFAIRS_OFFICER, PROVINCE),
         city_officer=make_user("officer-440100", Role.CIVIL_AFFAIRS_OFFICER, CITY),
@@ -80,7 +138,14 @@ def personas() -> Personas:
         village_committee=make_user(f"village-{VILLAGE}", Role.VILLAGE_COMMITTEE, VILLAGE),
         supervision_member=make_user(f"supervision-{VILLAGE}", Role.SUPERVISION_MEMBER, VILLAGE),
         window_clerk=make_user(f"window-{TOWN}", Role.WINDOW_CLERK, TOWN),
-        organization_account=make_user("org-demo", Role.ORGANIZATION_ACCOUNT),
-        branch_secretary=make_user("secretary-demo", Role.BRANCH_SECRETARY),
+        organization_account=make_user(
+            "org-zengcheng", Role.ORGANIZATION_ACCOUNT, organization=orgs["organization"]
+        ),
+        other_organization_account=make_user(
+            "org-huangpu", Role.ORGANIZATION_ACCOUNT, organization=orgs["other_organization"]
+        ),
+        branch_secretary=make_user(
+            "secretary-zengcheng", Role.BRANCH_SECRETARY, party_organization=orgs["branch"]
+        ),
         superuser=make_user("root", is_superuser=True, is_staff=True),
     )

@@ -85,7 +85,9 @@ def known_division_codes() -> frozenset[str]:
     organizations keep the code of the division that registered them."""
     codes: set[str] = set()
     province = ""
-    for line in (Path(stdnum.__file__).parent / "cn" / "loc.dat").read_text(encoding="utf-8").splitlines():
+    for line in (
+        (Path(stdnum.__file__).parent / "cn" / "loc.dat").read_text(encoding="utf-8").splitlines()
+    ):
         if not line.strip() or line.startswith("#"):
             continue
         if not line.startswith(" "):
@@ -102,7 +104,11 @@ def check_credit_code(raw: str) -> CreditCodeCheck:
     result = CreditCodeCheck(code=code)
     errors = result.errors
     if len(code) != 18:
-        errors.append(Finding(None, "length", _("统一社会信用代码应为18位，当前为%(n)d位。") % {"n": len(code)}))
+        errors.append(
+            Finding(
+                None, "length", _("统一社会信用代码应为18位，当前为%(n)d位。") % {"n": len(code)}
+            )
+        )
         return result
     for position, char in enumerate(code, start=1):
         if char not in ALPHABET:
@@ -110,23 +116,37 @@ def check_credit_code(raw: str) -> CreditCodeCheck:
                 Finding(
                     position,
                     "character",
-                    _("第%(pos)d位“%(char)s”不是有效字符（不使用 I、O、Z、S、V）。") % {"pos": position, "char": char},
+                    _("第%(pos)d位“%(char)s”不是有效字符（不使用 I、O、Z、S、V）。")
+                    % {"pos": position, "char": char},
                 )
             )
     if errors:
         return result
     if code[0] != CIVIL_AFFAIRS_AUTHORITY:
         errors.append(
-            Finding(1, "authority", _("第1位登记管理部门代码为“%(c)s”，不是民政部门（5）登记的社会组织。") % {"c": code[0]})
+            Finding(
+                1,
+                "authority",
+                _("第1位登记管理部门代码为“%(c)s”，不是民政部门（5）登记的社会组织。")
+                % {"c": code[0]},
+            )
         )
         return result
     if code[1] not in OrganizationType.values:
         errors.append(
-            Finding(2, "type", _("第2位机构类别“%(c)s”无效：民政部门登记的应为1、2、3或9。") % {"c": code[1]})
+            Finding(
+                2,
+                "type",
+                _("第2位机构类别“%(c)s”无效：民政部门登记的应为1、2、3或9。") % {"c": code[1]},
+            )
         )
     division = code[2:8]
     if not division.isdigit() or division not in known_division_codes():
-        errors.append(Finding(3, "division", _("第3至8位登记管理机关行政区划码“%(d)s”不存在。") % {"d": division}))
+        errors.append(
+            Finding(
+                3, "division", _("第3至8位登记管理机关行政区划码“%(d)s”不存在。") % {"d": division}
+            )
+        )
     expected = check_character(code[:17])
     if code[17] != expected:
         errors.append(Finding(18, "checksum", _("第18位校验码应为 %(c)s。") % {"c": expected}))
@@ -136,7 +156,11 @@ def check_credit_code(raw: str) -> CreditCodeCheck:
     org_check = organization_code_check(body)
     if code[16] != org_check:
         result.warnings.append(
-            Finding(17, "organization_code", _("第17位组织机构代码校验码应为 %(c)s，请核对。") % {"c": org_check})
+            Finding(
+                17,
+                "organization_code",
+                _("第17位组织机构代码校验码应为 %(c)s，请核对。") % {"c": org_check},
+            )
         )
     return result
 
@@ -154,7 +178,13 @@ def issue_credit_code(*, organization_type: str, division_code: str, sequence: i
     if not 0 <= sequence < 10**6:
         raise ValueError("sequence out of range")
     body = f"MJ{sequence:06d}"
-    first17 = CIVIL_AFFAIRS_AUTHORITY + organization_type + division_code + body + organization_code_check(body)
+    first17 = (
+        CIVIL_AFFAIRS_AUTHORITY
+        + organization_type
+        + division_code
+        + body
+        + organization_code_check(body)
+    )
     return first17 + check_character(first17)
 
 
