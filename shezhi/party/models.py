@@ -383,6 +383,9 @@ class InstructorAssignment(models.Model):
         ]
         indexes = [models.Index(fields=["social_org", "ended_on"], name="assignment_org")]
 
+    def __str__(self) -> str:
+        return f"{self.instructor} → {self.social_org}"
+
 
 class ApplicationKind(models.TextChoices):
     ESTABLISH = "establish", _("成立")
