@@ -14,7 +14,7 @@ SCALE ?= province
 PO_FILES := $(wildcard shezhi/locale/*/LC_MESSAGES/*.po)
 MO_FILES := $(PO_FILES:.po=.mo)
 
-.PHONY: demo test lint messages deps clean
+.PHONY: demo test lint messages deps clean bench load
 
 deps: $(VENV)/.installed node_modules/.installed $(MO_FILES)
 
@@ -70,3 +70,13 @@ lint: deps
 
 clean:
 	rm -rf $(VENV) node_modules $(MO_FILES)
+
+# Benchmarks that print figures and ratios (bench/, `shezhi bench`): SCALE=small for seconds,
+# DATABASE_URL=postgres://… for PostgreSQL.
+bench: deps
+	$(SHEZHI) bench --scale $(or $(BENCH_SCALE),province)
+
+# A bounded load run against gunicorn on 127.0.0.1 (bench/load.py): LOAD_ARGS="--run-time 2m",
+# SHEZHI_LOAD_* variables, DATABASE_URL=postgres://… for PostgreSQL.
+load: deps
+	$(BIN)/python -m bench.load $(LOAD_ARGS)

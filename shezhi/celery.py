@@ -19,4 +19,13 @@ app.conf.beat_schedule = {
         "task": "shezhi.core.tasks.refresh_todos",
         "schedule": crontab(hour=1, minute=0),
     },
+    "party-reelection-reminders": {
+        "task": "shezhi.party.tasks.raise_reelection_reminders",
+        "schedule": crontab(hour=1, minute=30),
+    },
+    # Probations ending soon and expired transfer letters (party members module).
+    "party-member-reminders": {
+        "task": "shezhi.party.tasks.raise_member_reminders",
+        "schedule": crontab(hour=1, minute=20),
+    },
 }

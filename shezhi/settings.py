@@ -192,6 +192,8 @@ else:
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = "Asia/Shanghai"
 CELERY_TASK_TRACK_STARTED = True
+# `celery worker -B` keeps its last-run times here rather than in whatever folder it started in.
+CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
@@ -290,6 +292,11 @@ SHEZHI_SITE_NAME = _("社治 · 社会治理平台")
 # An overdue to-do goes to the level above at once, then one level higher per this many further
 # working days overdue (shezhi/core/todos.py).
 SHEZHI_TODO_ESCALATION_DAYS = env_int("SHEZHI_TODO_ESCALATION_DAYS", 5)
+# Party organizations: a re-election to-do is raised this many days before a term ends
+# (shezhi/party/services/organizations.py), and the superior decides an application within this
+# many working days.
+SHEZHI_REELECTION_NOTICE_DAYS = env_int("SHEZHI_REELECTION_NOTICE_DAYS", 90)
+SHEZHI_PARTY_DECISION_WORKING_DAYS = env_int("SHEZHI_PARTY_DECISION_WORKING_DAYS", 20)
 
 LOGGING = {
     "version": 1,

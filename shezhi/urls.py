@@ -1,4 +1,4 @@
-"""The site map: the platform under sign-in, the public face under /public/, the API under /api/v1/."""
+"""The site map: the platform under sign-in, the public face at /public/, the API at /api/v1/."""
 
 from __future__ import annotations
 
@@ -10,6 +10,9 @@ from shezhi.api.urls import api
 urlpatterns = [
     path("", include("shezhi.core.urls")),
     path("accounts/", include("shezhi.accounts.urls")),
+    path("orgs/", include("shezhi.social_orgs.urls")),
+    path("party/", include("shezhi.party.urls")),
+    path("public/orgs/", include("shezhi.social_orgs.public_urls")),
     path("public/", include("shezhi.core.public_urls")),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -61,7 +61,7 @@ class User(AbstractUser):
     phone_hash = BlindIndexField(source="phone")
 
     history = HistoricalRecords(excluded_fields=["password", "last_login"])
-    objects = ShezhiUserManager()
+    objects = ShezhiUserManager()  # type: ignore[misc]  # AbstractUser declares a ClassVar
 
     class Meta:
         verbose_name = _("用户")
@@ -71,6 +71,10 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username
+
+    def get_full_name(self) -> str:
+        # Chinese names put the family name first, with no space: 王小明.
+        return f"{self.last_name}{self.first_name}".strip()
 
     def clean(self) -> None:
         super().clean()

@@ -24,7 +24,7 @@ def api_token_issue(*, actor: User, name: str) -> tuple[ApiToken, str]:
     if len(name) > max_length:
         raise ValidationError({"name": _("名称最多 %(limit)s 个字符。") % {"limit": max_length}})
     # Lock the owner's row so two concurrent requests cannot both pass the checks below.
-    User.objects.select_for_update().filter(pk=actor.pk).first()
+    User.objects.select_for_update(of=("self",)).filter(pk=actor.pk).first()
     live = ApiToken.objects.filter(user=actor, revoked_at__isnull=True)
     if live.filter(name=name).exists():
         raise ValidationError({"name": _("已有同名的有效令牌，请换一个名称或先撤销原令牌。")})

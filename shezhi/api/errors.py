@@ -6,14 +6,28 @@ installed on the one NinjaAPI by `install(api)`, so no operation builds an error
 
 from __future__ import annotations
 
+import contextlib
+import json
 import logging
 from collections.abc import Callable
 from functools import wraps
 from typing import TYPE_CHECKING, Any
 
-from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
+from django.core.exceptions import (
+    ObjectDoesNotExist,
+    PermissionDenied,
+    RequestDataTooBig,
+    SuspiciousOperation,
+)
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed, JsonResponse
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseNotAllowed,
+    JsonResponse,
+    QueryDict,
+)
 from django.utils.translation import gettext as _
 from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
 
@@ -129,6 +143,7 @@ def _validation_message(error: dict[str, Any]) -> str:
         "date_parsing": lambda: _("日期格式应为 YYYY-MM-DD。"),
         "datetime_parsing": lambda: _("时间格式应为 ISO 8601。"),
         "json_invalid": lambda: _("不是有效的 JSON。"),
+        "null_character": lambda: _("不能包含空字符（NUL）。"),
     }
     make = messages.get(kind)
     return make() if make is not None else str(error.get("msg", _("取值无效。")))
@@ -139,6 +154,75 @@ def validation_items(errors: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [
         {"loc": list(error.get("loc", ())), "msg": _validation_message(error)} for error in errors
     ]
+
+
+NUL = "\x00"
+
+
+def refuse_null_characters(request: HttpRequest) -> None:
+    """Answer 422 to a NUL character anywhere in the path parameters, the query or the body.
+
+    PostgreSQL can neither store nor compare text holding one (psycopg raises DataError, which
+    would be a 500), while SQLite stores it silently; Django's form fields refuse it the same way
+    (ProhibitNullCharactersValidator). Called once per operation after authentication and before
+    ninja reads the parameters (ShezhiAPI.create_temporal_response), so every module's input is
+    covered and an anonymous caller still learns only 401. Body locations are the JSON path the
+    client sent (["body", "note"]). Multipart bodies are left to their operation: reading them
+    here would consume the upload stream.
+    """
+    locations: list[list[str | int]] = []
+    match = request.resolver_match
+    for name, value in (match.kwargs if match else {}).items():
+        if isinstance(value, str) and NUL in value:
+            locations.append(["path", name])
+    locations += _null_character_fields("query", request.GET)
+    if request.content_type != "multipart/form-data":
+        try:
+            raw = request.body
+        except RequestDataTooBig:
+            raw = b""  # ninja answers it
+        try:
+            # Whatever the Content-Type says: ninja parses any body of a JSON operation as JSON.
+            body = json.loads(raw) if raw else None
+        except (ValueError, RecursionError):
+            body = None  # not JSON, or nested too deep to read: ninja answers 400
+        locations += [["body", *path] for path in _null_character_paths(body)]
+        if request.content_type == "application/x-www-form-urlencoded":
+            # Too many fields (SuspiciousOperation): the operation reading the form answers it.
+            with contextlib.suppress(SuspiciousOperation):
+                locations += _null_character_fields("form", request.POST)
+    if locations:
+        raise ValidationError(
+            [{"loc": loc, "type": "null_character", "msg": "NUL"} for loc in locations]
+        )
+
+
+def _null_character_fields(source: str, data: QueryDict) -> list[list[str | int]]:
+    return [
+        [source, name]
+        for name, values in data.lists()
+        if NUL in name or any(NUL in value for value in values)
+    ]
+
+
+def _null_character_paths(body: Any) -> list[list[str | int]]:
+    # Iterative: a body nested as deep as json.loads allows must not overflow the stack here.
+    found: list[list[str | int]] = []
+    stack: list[tuple[list[str | int], Any]] = [([], body)]
+    while stack:
+        path, value = stack.pop()
+        if isinstance(value, str):
+            if NUL in value:
+                found.append(path)
+        elif isinstance(value, dict):
+            for key, child in value.items():
+                if NUL in key:
+                    found.append([*path, key])
+                else:
+                    stack.append(([*path, key], child))
+        elif isinstance(value, list):
+            stack.extend(([*path, index], child) for index, child in enumerate(value))
+    return sorted(found, key=str)
 
 
 def install(api: NinjaAPI) -> None:
@@ -192,7 +276,7 @@ def install(api: NinjaAPI) -> None:
             request,
             409,
             str(exc),
-            status=getattr(exc.obj, "status", None),
+            status=getattr(exc, "current", None) or getattr(exc.obj, "status", None),
             requested=exc.to,
             allowed=sorted(exc.allowed),
         )

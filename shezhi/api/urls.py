@@ -40,6 +40,12 @@ class ShezhiAPI(NinjaAPI):
         urls.append(re_path(r"^.*$", _not_found, name="not-found"))
         return urls
 
+    def create_temporal_response(self, request: HttpRequest) -> HttpResponse:
+        # ninja calls this once per operation, after authentication and before it reads the
+        # parameters: the one point to refuse input no database column can hold.
+        errors.refuse_null_characters(request)
+        return super().create_temporal_response(request)
+
     def get_openapi_schema(self, **kwargs: Any) -> OpenAPISchema:
         """Document the error shape once, on every operation, as the handlers answer it."""
         schema = super().get_openapi_schema(**kwargs)
@@ -50,7 +56,8 @@ class ShezhiAPI(NinjaAPI):
         for path, operations in schema["paths"].items():
             for method, operation in operations.items():
                 statuses = {401, 422, 429, 500}
-                if "{" in path:
+                # 404: a record named in the path, the query or the body is not the caller's.
+                if "{" in path or operation.get("parameters") or method in UNSAFE_METHODS:
                     statuses.add(404)
                 if method in UNSAFE_METHODS:
                     statuses |= {400, 403, 409}  # 400: a body that is not JSON
@@ -108,3 +115,5 @@ errors.install(api)
 api.add_router("", "shezhi.accounts.api.router")
 api.add_router("/divisions", "shezhi.core.api.divisions.router")
 api.add_router("/todos", "shezhi.core.api.todos.router")
+api.add_router("/party", "shezhi.party.api.router")
+api.add_router("/social-orgs", "shezhi.social_orgs.api.router")

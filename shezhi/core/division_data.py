@@ -37,15 +37,24 @@ def _parse_name(raw: str) -> tuple[str, bool, int | None, int | None]:
     match = _VALIDITY.match(latest)
     if not match:
         return latest, True, None, None
-    start, end, name = match.groups()
+    _start, end, name = match.groups()
     valid_from = int(first.group(1)) if first and first.group(1) else None
     return name, not end, valid_from, int(end) if end else None
 
 
+def _quoted(attribute: str, text: str) -> str:
+    match = re.search(rf'{attribute}="(.*)"', text)
+    if match is None:
+        raise ValueError(f"stdnum's division table changed shape: no {attribute} in {text!r}")
+    return match.group(1)
+
+
 def stdnum_rows(province: str = PROVINCE_PREFIX) -> list[DivisionRow]:
-    lines = (Path(stdnum.__file__).parent / "cn" / "loc.dat").read_text(encoding="utf-8").splitlines()
+    lines = (
+        (Path(stdnum.__file__).parent / "cn" / "loc.dat").read_text(encoding="utf-8").splitlines()
+    )
     header = next(i for i, line in enumerate(lines) if line.startswith(f"{province} province="))
-    province_name = re.search(r'province="(.*)"', lines[header]).group(1)  # type: ignore[union-attr]
+    province_name = _quoted("province", lines[header])
     province_code = f"{province}0000"
     rows = [DivisionRow(province_code, province_name, "province", None, True, None, None)]
     for line in lines[header + 1 :]:
@@ -55,21 +64,29 @@ def stdnum_rows(province: str = PROVINCE_PREFIX) -> list[DivisionRow]:
         code = province + suffix
         if code == province_code:
             continue
-        name, is_current, valid_from, valid_until = _parse_name(re.search(r'county="(.*)"', attrs).group(1))  # type: ignore[union-attr]
+        name, is_current, valid_from, valid_until = _parse_name(_quoted("county", attrs))
         if name in _NOT_A_DIVISION:
             continue
         if code.endswith("00"):
-            rows.append(DivisionRow(code, name, "city", province_code, is_current, valid_from, valid_until))
+            rows.append(
+                DivisionRow(code, name, "city", province_code, is_current, valid_from, valid_until)
+            )
         else:
             parent = code[:4] + "00"
-            rows.append(DivisionRow(code, name, "county", parent, is_current, valid_from, valid_until))
+            rows.append(
+                DivisionRow(code, name, "county", parent, is_current, valid_from, valid_until)
+            )
     known = {row.code for row in rows}
-    # A county of a since-abolished city whose city code is not in the table hangs under the province.
+    # A county of an abolished city missing from the table hangs under the province.
     return [
-        row if row.parent_code is None or row.parent_code in known else _reparent(row, province_code)
+        row
+        if row.parent_code is None or row.parent_code in known
+        else _reparent(row, province_code)
         for row in rows
     ]
 
 
 def _reparent(row: DivisionRow, parent_code: str) -> DivisionRow:
-    return DivisionRow(row.code, row.name, row.level, parent_code, row.is_current, row.valid_from, row.valid_until)
+    return DivisionRow(
+        row.code, row.name, row.level, parent_code, row.is_current, row.valid_from, row.valid_until
+    )

@@ -7,7 +7,7 @@ from typing import Any
 from django.db import models
 
 from . import crypto
-from .personal_data import VALIDATORS, normalize
+from .personal_data import VALIDATORS, PersonalKind, normalize
 
 
 class EncryptedField(models.TextField):
@@ -49,8 +49,9 @@ class EncryptedField(models.TextField):
 
     def validate(self, value: Any, model_instance: models.Model | None) -> None:
         super().validate(value, model_instance)
-        if value and self.kind in VALIDATORS:
-            VALIDATORS[self.kind](value)
+        validator = VALIDATORS.get(PersonalKind(self.kind)) if value else None
+        if validator is not None:
+            validator(value)
 
 
 class BlindIndexField(models.CharField):
@@ -74,7 +75,8 @@ class BlindIndexField(models.CharField):
     def pre_save(self, model_instance: models.Model, add: bool) -> str | None:
         value = getattr(model_instance, self.source)
         source_field = model_instance._meta.get_field(self.source)
-        digest = crypto.blind_index(normalize(source_field.kind, value)) if value else None  # type: ignore[attr-defined]
+        assert isinstance(source_field, EncryptedField)  # noqa: S101 (a wiring error, not input)
+        digest = crypto.blind_index(normalize(source_field.kind, value)) if value else None
         setattr(model_instance, self.attname, digest)
         return digest
 

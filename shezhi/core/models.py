@@ -11,8 +11,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from .roles import Role
 from .fields import PathField
+from .roles import Role
 from .scoping import ScopedQuerySet, prefix_q
 
 
@@ -22,6 +22,14 @@ class DivisionQuerySet(ScopedQuerySet):
     def inside(self, division: Division) -> DivisionQuerySet:
         """Every division below `division` (not itself): one indexed prefix query."""
         return self.filter(prefix_q("path", division.path)).exclude(pk=division.pk)
+
+    def in_code_order(self) -> DivisionQuerySet:
+        """Ordered by code, through the path. Codes nest (a child's code sorts after its
+        parent's and before the parent's next sibling), so both orders agree; but the path is
+        what scoping ranges over, so its index yields a jurisdiction's rows already in order and
+        a page stops at its last row, where ORDER BY code sorts the whole jurisdiction first
+        (28,000 rows for the province: 15 ms of SQLite per page, `shezhi bench` showed)."""
+        return self.order_by("path")
 
 
 class Division(models.Model):
@@ -38,7 +46,12 @@ class Division(models.Model):
     name = models.CharField(_("名称"), max_length=100)
     level = models.CharField(_("层级"), max_length=10, choices=Level.choices)
     parent = models.ForeignKey(
-        "self", verbose_name=_("上级"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+        "self",
+        verbose_name=_("上级"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
     )
     # The codes from the province down, each followed by "/": "440000/440100/440118/".
     # "Everything inside X" is `path__startswith=X.path`.
@@ -86,7 +99,9 @@ class CalendarDay(models.Model):
     date = models.DateField(_("日期"), primary_key=True)
     is_workday = models.BooleanField(_("是否工作日"))
     name = models.CharField(_("名称"), max_length=50, blank=True)
-    source = models.CharField(_("来源"), max_length=10, choices=Source.choices, default=Source.MANUAL)
+    source = models.CharField(
+        _("来源"), max_length=10, choices=Source.choices, default=Source.MANUAL
+    )
 
     history = HistoricalRecords()
 
@@ -144,7 +159,9 @@ class Todo(models.Model):
     kind = models.CharField(_("类型"), max_length=64)
     title = models.CharField(_("事项"), max_length=200)
     role = models.CharField(_("办理角色"), max_length=20, choices=Role.choices)
-    division = models.ForeignKey(Division, verbose_name=_("办理单位"), on_delete=models.PROTECT, related_name="+")
+    division = models.ForeignKey(
+        Division, verbose_name=_("办理单位"), on_delete=models.PROTECT, related_name="+"
+    )
     subject_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.CASCADE)
     subject_id = models.CharField(max_length=64, blank=True)
     subject = GenericForeignKey("subject_type", "subject_id")
@@ -155,7 +172,12 @@ class Todo(models.Model):
     status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.OPEN)
     # Once overdue, the to-do also shows at the level above.
     escalated_to = models.ForeignKey(
-        Division, verbose_name=_("已上报至"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        Division,
+        verbose_name=_("已上报至"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     escalated_at = models.DateTimeField(_("上报时间"), null=True, blank=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
@@ -190,7 +212,9 @@ class StatusChange(models.Model):
     subject = GenericForeignKey("subject_type", "subject_id")
     from_status = models.CharField(_("原状态"), max_length=32)
     to_status = models.CharField(_("新状态"), max_length=32)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
     reason = models.TextField(_("理由"), blank=True)
     at = models.DateTimeField(_("时间"), auto_now_add=True)
 
@@ -198,7 +222,12 @@ class StatusChange(models.Model):
         verbose_name = _("状态变更")
         verbose_name_plural = _("状态变更")
         ordering = ["at", "id"]
-        indexes = [models.Index(fields=["subject_type", "subject_id", "at"], name="status_change_subject")]
+        indexes = [
+            models.Index(fields=["subject_type", "subject_id", "at"], name="status_change_subject")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subject_type_id}:{self.subject_id} {self.from_status} → {self.to_status}"
 
 
 class RevealLog(models.Model):
@@ -218,3 +247,6 @@ class RevealLog(models.Model):
         verbose_name_plural = _("敏感信息查看记录")
         ordering = ["-at"]
         indexes = [models.Index(fields=["subject_type", "subject_id"], name="reveal_subject")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.field} {self.at:%Y-%m-%d %H:%M}"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.utils.translation import gettext_lazy as _
 
 from . import registry
@@ -10,7 +12,9 @@ from .models import Division
 from .records import register_record_type
 
 registry.register_nav(registry.NavItem("home", _("首页"), "core:home", icon="home", order=0))
-registry.register_nav(registry.NavItem("todos", _("我的待办"), "core:todo_list", icon="checklist", order=1))
+registry.register_nav(
+    registry.NavItem("todos", _("我的待办"), "core:todo_list", icon="checklist", order=1)
+)
 registry.register_nav(
     registry.NavItem("divisions", _("行政区划"), "core:division_list", icon="map", order=90)
 )
@@ -19,7 +23,10 @@ registry.register_nav(
 def _count(level: str) -> registry.DivisionStat:
     from .selectors import count_below_by_child
 
-    labels = {Division.Level.TOWN: _("乡镇（街道）"), Division.Level.VILLAGE: _("村（社区）")}
+    labels: dict[str, Any] = {
+        Division.Level.TOWN: _("乡镇（街道）"),
+        Division.Level.VILLAGE: _("村（社区）"),
+    }
     return registry.DivisionStat(
         key=f"divisions_{level}",
         label=labels[level],

@@ -39,7 +39,9 @@ def home_overview(user: Any) -> dict[str, Any]:
     division = getattr(user, "division", None)
     children = child_divisions(division) if division else []
     stats = list(registry.ordered(registry.DIVISION_STATS))
-    counts = {stat.key: stat.count_by_child(division, children) for stat in stats} if division else {}
+    counts = (
+        {stat.key: stat.count_by_child(division, children) for stat in stats} if division else {}
+    )
     rows = [
         {"division": child, "counts": [counts[stat.key].get(child.code, 0) for stat in stats]}
         for child in children

@@ -10,7 +10,9 @@ from .division_data import DivisionRow, stdnum_rows
 
 
 @transaction.atomic
-def divisions_load_official(*, division_model: Any = None, rows: list[DivisionRow] | None = None) -> int:
+def divisions_load_official(
+    *, division_model: Any = None, rows: list[DivisionRow] | None = None
+) -> int:
     """Create or update Guangdong's province, cities and counties from python-stdnum's table.
 
     Idempotent; also runs as a data migration, hence the model may be a historical one.

@@ -25,7 +25,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db import models, transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Max, Min, Q
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -138,22 +138,42 @@ def my_todos(user: Any, *, tab: str = Tab.OPEN) -> models.QuerySet[Todo]:
     )
 
 
-def todo_counts(user: Any) -> dict[str, int]:
-    """How many of the user's to-dos are on each tab, in one grouped query."""
+@dataclass(frozen=True)
+class TabSummary:
+    """Per tab of "My to-dos": how many, and the dates they span (earliest start, latest due
+    date; None when the tab is empty), which tell the page which calendar years it relies on."""
+
+    counts: dict[str, int]
+    spans: dict[str, tuple[date, date] | None]
+
+
+def todo_tab_summary(user: Any) -> TabSummary:
+    """Counts and date spans of every tab, in one grouped query (one pass over the user's
+    to-dos, not one per figure: a province officer has thousands of escalated ones)."""
     counts = dict.fromkeys(Tab.values, 0)
+    spans: dict[str, tuple[date, date] | None] = dict.fromkeys(Tab.values)
     mine = _mine_q(user)
     if mine is None:
-        return counts
-    by_status = dict(
-        Todo.objects.visible_to(user)
+        return TabSummary(counts, spans)
+    by_status = {
+        row["status"]: row
+        for row in Todo.objects.visible_to(user)
         .filter(mine)
-        .values_list("status")
-        .annotate(n=Count("id"))
-        .values_list("status", "n")
-    )
+        .values("status")
+        .annotate(n=Count("id"), first=Min("starts_on"), last=Max("due_on"))
+        .order_by()
+    }
     for tab, statuses in TAB_STATUSES.items():
-        counts[tab] = sum(by_status.get(status, 0) for status in statuses)
-    return counts
+        rows = [by_status[status] for status in statuses if status in by_status]
+        counts[tab] = sum(row["n"] for row in rows)
+        if rows:
+            spans[tab] = (min(row["first"] for row in rows), max(row["last"] for row in rows))
+    return TabSummary(counts, spans)
+
+
+def todo_counts(user: Any) -> dict[str, int]:
+    """How many of the user's to-dos are on each tab, in one grouped query."""
+    return todo_tab_summary(user).counts
 
 
 def visible_todo(user: Any, pk: int) -> Todo:

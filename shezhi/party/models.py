@@ -16,8 +16,9 @@ from simple_history.models import HistoricalRecords
 from shezhi.core.fields import BlindIndexField, EncryptedField, PathField
 from shezhi.core.models import Division
 from shezhi.core.personal_data import PersonalKind
+from shezhi.core.roles import Role
 from shezhi.core.scoping import ScopedQuerySet, jurisdiction_q
-from shezhi.social_orgs.models import SocialOrganization
+from shezhi.social_orgs.models import ImportStatus, SocialOrganization
 
 
 class PartyOrgKind(models.TextChoices):
@@ -92,11 +93,13 @@ class PartyOrganization(models.Model):
         _("状态"), max_length=20, choices=PartyOrgStatus.choices, default=PartyOrgStatus.ACTIVE
     )
     dissolved_on = models.DateField(_("撤销日期"), null=True, blank=True)
-    covered_organizations = models.ManyToManyField(
-        SocialOrganization,
-        through="Coverage",
-        verbose_name=_("覆盖的社会组织"),
-        related_name="party_organizations",
+    covered_organizations: models.ManyToManyField[SocialOrganization, Coverage] = (
+        models.ManyToManyField(
+            SocialOrganization,
+            through="Coverage",
+            verbose_name=_("覆盖的社会组织"),
+            related_name="party_organizations",
+        )
     )
 
     history = HistoricalRecords()
@@ -251,6 +254,8 @@ class PartyMember(models.Model):
     full_on = models.DateField(_("转为正式党员日期"), null=True, blank=True)
     training_hours = models.PositiveSmallIntegerField(_("集中培训学时"), default=0)
     probation_extended = models.BooleanField(_("预备期已延长"), default=False)
+    # The end of an extended probation (6 to 12 months beyond the first year, decided once).
+    probation_extended_until = models.DateField(_("预备期延长至"), null=True, blank=True)
     sponsors = models.ManyToManyField(
         "self", verbose_name=_("入党介绍人"), symmetrical=False, blank=True, related_name="+"
     )
@@ -283,6 +288,90 @@ class PartyMember(models.Model):
     @property
     def is_full_member(self) -> bool:
         return self.stage == Stage.FULL and self.status == MemberStatus.ACTIVE
+
+
+def member_import_upload_to(instance: MemberImport, filename: str) -> str:
+    # The stored name is ours, never the uploader's: no path tricks, no clashes.
+    import uuid
+
+    return f"imports/party_members/{uuid.uuid4().hex}.xlsx"
+
+
+class MemberImportQuerySet(models.QuerySet):
+    def visible_to(self, user: Any) -> MemberImportQuerySet:
+        """An import file holds the ID numbers of many people: only the officer who uploaded it
+        (and a superuser) may see it and its report."""
+        if not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", False):
+            return self.none()
+        if getattr(user, "is_superuser", False):
+            return self
+        return self.filter(created_by=user)
+
+
+class MemberImport(models.Model):
+    """One uploaded xlsx file of party members, with its progress and report (the same shape as
+    social_orgs.OrganizationImport)."""
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("导入人"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    # Stored under MEDIA_ROOT (outside the web root); never served back.
+    file = models.FileField(_("文件"), upload_to=member_import_upload_to, max_length=200)
+    original_name = models.CharField(_("原文件名"), max_length=200)
+    size = models.PositiveIntegerField(_("文件大小（字节）"))
+    status = models.CharField(
+        _("状态"), max_length=12, choices=ImportStatus.choices, default=ImportStatus.PENDING
+    )
+    total_rows = models.PositiveIntegerField(_("数据行数"), default=0)
+    processed_rows = models.PositiveIntegerField(_("已处理行数"), default=0)
+    created_count = models.PositiveIntegerField(_("新登记数"), default=0)
+    error_count = models.PositiveIntegerField(_("问题数"), default=0)
+    warning_count = models.PositiveIntegerField(_("提醒数"), default=0)
+    # [[row, column header, message], ...], the first imports.MAX_STORED_ERRORS of them.
+    errors = models.JSONField(_("问题清单"), default=list, blank=True)
+    warnings = models.JSONField(_("提醒清单"), default=list, blank=True)
+    message = models.TextField(_("说明"), blank=True)
+    created_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    seconds = models.FloatField(_("用时（秒）"), null=True, blank=True)
+
+    objects = MemberImportQuerySet.as_manager()
+
+    ALLOWED_TRANSITIONS: ClassVar[dict[str, set[str]]] = {
+        ImportStatus.PENDING: {ImportStatus.VALIDATING, ImportStatus.FAILED},
+        ImportStatus.VALIDATING: {ImportStatus.INVALID, ImportStatus.WRITING, ImportStatus.FAILED},
+        ImportStatus.WRITING: {ImportStatus.DONE, ImportStatus.FAILED},
+        ImportStatus.INVALID: set(),
+        ImportStatus.DONE: set(),
+        ImportStatus.FAILED: set(),
+    }
+
+    class Meta:
+        verbose_name = _("党员导入")
+        verbose_name_plural = _("党员导入")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    @property
+    def is_running(self) -> bool:
+        return self.status in (
+            ImportStatus.PENDING,
+            ImportStatus.VALIDATING,
+            ImportStatus.WRITING,
+        )
+
+    @property
+    def percent(self) -> int:
+        if self.status in (ImportStatus.DONE, ImportStatus.INVALID):
+            return 100
+        if not self.total_rows:
+            return 0
+        return min(100, self.processed_rows * 100 // self.total_rows)
 
 
 class Post(models.TextChoices):
@@ -406,6 +495,23 @@ class PartyOrgApplicationQuerySet(ScopedQuerySet):
     path_lookup = "division_path"
     party_organization_lookup = "party_organization"
 
+    def visible_to(self, user: Any) -> PartyOrgApplicationQuerySet:
+        # An organization account sees what concerns its organization: the applications it
+        # made (an establishment has no party organization yet) and those of the party
+        # organization covering it. A subquery, not a join, so no row is counted twice.
+        if (
+            user.is_authenticated
+            and user.is_active
+            and not user.is_superuser
+            and user.role == Role.ORGANIZATION_ACCOUNT
+        ):
+            org_id = getattr(user, "organization_id", None)
+            if org_id is None:
+                return self.none()
+            covering = Coverage.objects.filter(social_org_id=org_id).values("party_organization")
+            return self.filter(Q(social_org_id=org_id) | Q(party_organization__in=covering))
+        return super().visible_to(user)
+
 
 class PartyOrgApplication(models.Model):
     """Party-organization business handling: establish, change, re-elect or dissolve, decided by
@@ -426,6 +532,16 @@ class PartyOrgApplication(models.Model):
         verbose_name=_("审批党组织"),
         on_delete=models.PROTECT,
         related_name="applications_to_decide",
+    )
+    # The social organization that applied (an establishment names it before any party
+    # organization exists), so its account can follow the application.
+    social_org = models.ForeignKey(
+        SocialOrganization,
+        verbose_name=_("申请单位"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="party_applications",
     )
     division = models.ForeignKey(
         Division, verbose_name=_("所属区划"), on_delete=models.PROTECT, related_name="+"

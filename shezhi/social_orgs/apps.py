@@ -8,3 +8,6 @@ class SocialOrgsConfig(AppConfig):
     name = "shezhi.social_orgs"
     label = "social_orgs"
     verbose_name = _("社会组织")
+
+    def ready(self) -> None:
+        from . import registrations  # noqa: F401  (navigation, record type, seeding step)

@@ -25,7 +25,7 @@ PHONE, MASKED = "13912345678", "139****5678"
 def export(client: Any, **params: str) -> list[tuple[Any, ...]]:
     response = client.get(LIST, {"format": "xlsx", **params})
     assert response.status_code == 200
-    sheet = load_workbook(BytesIO(b"".join(response.streaming_content))).active
+    sheet = load_workbook(BytesIO(b"".join(response.streaming_content))).worksheets[0]
     return list(sheet.iter_rows(values_only=True))
 
 

@@ -54,4 +54,4 @@ def test_it_describes_the_caller_role_and_jurisdiction(
 def test_it_uses_the_full_name_when_there_is_one(people: Personas, signed_in) -> None:
     people.town_officer.first_name, people.town_officer.last_name = "小明", "王"
     people.town_officer.save()
-    assert signed_in(people.town_officer).get("/api/v1/me").json()["name"] == "小明 王"
+    assert signed_in(people.town_officer).get("/api/v1/me").json()["name"] == "王小明"

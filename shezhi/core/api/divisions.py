@@ -51,7 +51,7 @@ def division_search(user: Any, filters: DivisionFilter) -> Any:
         if q.isdigit():
             match |= Q(code__startswith=q)
         divisions = divisions.filter(match)
-    return divisions.only("code", "name", "level").order_by("code")
+    return divisions.only("code", "name", "level").in_code_order()
 
 
 @router.get("/", response=list[DivisionBrief], summary="Search divisions")

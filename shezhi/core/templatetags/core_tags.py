@@ -85,3 +85,11 @@ def is_nav_active(request: Any, url: str) -> bool:
     "/divisions/". The home page ("/") is active only on itself."""
     path = getattr(request, "path", "")
     return path == url if url == "/" else path.startswith(url)
+
+
+@register.filter
+def percent(fraction: float | None, places: int = 1) -> str:
+    """0.9843 → "98.4%": rates are kept as fractions and shown as percentages."""
+    if fraction is None:
+        return "—"
+    return f"{fraction * 100:.{places}f}%"

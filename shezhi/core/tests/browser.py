@@ -122,13 +122,18 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     report = yield
     # Taken while the page still shows what went wrong; fixtures are torn down after this.
     if report.when == "call" and report.failed and item.get_closest_marker("browser"):
-        page = getattr(item, "funcargs", {}).get("page")
-        if page is not None and not page.is_closed():
-            path = screenshot_path(item.nodeid)
+        funcargs = getattr(item, "funcargs", {})
+        page, browser = funcargs.get("page"), funcargs.get("browser")
+        # The `page` fixture's page, or else every page still open in the test's browser.
+        pages = [page] if page is not None else []
+        if not pages and browser is not None:
+            pages = [p for context in browser.contexts for p in context.pages]
+        for n, open_page in enumerate(p for p in pages if not p.is_closed()):
+            path = screenshot_path(item.nodeid + (f"-{n}" if n else ""))
             path.parent.mkdir(parents=True, exist_ok=True)
             try:
-                page.screenshot(path=str(path), full_page=True)
-                report.sections.append(("browser screenshot", f"{path} (page at {page.url})"))
+                open_page.screenshot(path=str(path), full_page=True)
+                report.sections.append(("browser screenshot", f"{path} (page at {open_page.url})"))
             except Exception as exc:  # never hide the test's own failure behind this one
                 report.sections.append(("browser screenshot", f"not taken: {exc}"))
     return report

@@ -41,7 +41,7 @@ def villages_under(
 def workbook_rows(response: Any) -> list[tuple[Any, ...]]:
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
-    sheet = load_workbook(BytesIO(b"".join(response.streaming_content))).active
+    sheet = load_workbook(BytesIO(b"".join(response.streaming_content))).worksheets[0]
     return list(sheet.iter_rows(values_only=True))
 
 

@@ -20,7 +20,11 @@ def test_it_loads_the_21_cities_with_official_codes() -> None:
 def test_it_loads_the_122_current_county_level_divisions() -> None:
     assert Division.objects.filter(level=Division.Level.COUNTY, is_current=True).count() == 122
     zengcheng = Division.objects.get(code="440118")
-    assert (zengcheng.name, zengcheng.parent_id, zengcheng.path) == ("增城区", "440100", "440000/440100/440118/")
+    assert (zengcheng.name, zengcheng.parent_id, zengcheng.path) == (
+        "增城区",
+        "440100",
+        "440000/440100/440118/",
+    )
 
 
 def test_it_keeps_abolished_codes_as_history() -> None:

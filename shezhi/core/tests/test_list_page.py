@@ -50,7 +50,7 @@ def test_a_written_formula_stays_text_when_read_back() -> None:
     write_xlsx(
         buffer, headers=["名称", "数量"], rows=[['=HYPERLINK("http://x")', 3]], sheet_title="测试"
     )
-    sheet = load_workbook(BytesIO(buffer.getvalue())).active
+    sheet = load_workbook(BytesIO(buffer.getvalue())).worksheets[0]
     cell = sheet["A2"]
     assert cell.data_type == "s" and cell.value == '\'=HYPERLINK("http://x")'
     assert sheet["B2"].value == 3 and sheet.title == "测试"

@@ -19,7 +19,7 @@ PHONE = "13812345678"
 def raw_row(table: str, pk: int, *columns: str) -> tuple[str, ...]:
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT {', '.join(columns)} FROM {table} WHERE id = %s", [pk])  # noqa: S608
-        return cursor.fetchone()  # type: ignore[return-value]
+        return cursor.fetchone()
 
 
 @pytest.mark.django_db

@@ -42,7 +42,8 @@ class DivisionList(ListPage):
     template_name = "core/division_list.html"
     title = gettext_lazy("行政区划")
     columns = (
-        Column("code", gettext_lazy("区划代码"), sort="code", value=lambda d: d.code),
+        # Code order, sorted by path: see DivisionQuerySet.in_code_order.
+        Column("code", gettext_lazy("区划代码"), sort="path", value=lambda d: d.code),
         Column("name", gettext_lazy("名称"), sort="name", value=lambda d: d.name),
         Column("level", gettext_lazy("层级"), sort="level", value=lambda d: d.get_level_display()),
         Column(

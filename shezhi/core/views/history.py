@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import models
-from django.db.models.fields import AutoFieldMixin
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -69,7 +68,11 @@ def _shown_fields(record: Any) -> dict[str, models.Field[Any, Any]]:
     # Editable tracked fields, as diff_against compares them. Blind indexes are derived values
     # and a surrogate id says nothing to an officer; a meaningful key (a division code) stays.
     pk = record.instance_type._meta.pk
-    surrogate = pk.name if isinstance(pk, AutoFieldMixin) else None
+    surrogate = (
+        pk.name
+        if isinstance(pk, models.AutoField | models.BigAutoField | models.SmallAutoField)
+        else None
+    )
     return {
         f.name: f
         for f in record.tracked_fields

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Max, Min, QuerySet
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -50,7 +50,8 @@ class TodoList(ListPage):
 
     def extra_context(self) -> dict[str, Any]:
         today = timezone.localdate()
-        counts = todos.todo_counts(self.request.user)
+        summary = todos.todo_tab_summary(self.request.user)
+        counts = summary.counts
         tabs = [
             {
                 "key": tab.value,
@@ -61,14 +62,15 @@ class TodoList(ListPage):
             }
             for tab in todos.Tab
         ]
-        # One aggregate tells which years the shown deadlines were computed in; a year without
-        # official holidays gets the banner (workdays counts weekends only there).
-        span = self.queryset().aggregate(first=Min("starts_on"), last=Max("due_on"))
+        # The tab's date span tells which years the shown deadlines were computed in; a year
+        # without official holidays gets the banner (workdays counts weekends only there).
+        span = summary.spans[self.tab]
         missing: list[int] = []
-        if span["first"] is not None:
-            spans = [(span["first"], span["last"])]
+        if span is not None:
+            first, last = span
+            spans = [(first, last)]
             if self.tab != todos.Tab.DONE:
-                spans.append((today, span["last"]))
+                spans.append((today, last))
             missing = workdays.missing_years(workdays.years_spanned(*spans))
         return {
             "tab": self.tab,

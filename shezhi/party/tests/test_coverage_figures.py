@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import pytest
 
@@ -35,7 +36,7 @@ def fixtures_present(db: None) -> None:
     organizations()
 
 
-def make_org(authority: str, **extra: object) -> SocialOrganization:
+def make_org(authority: str, **extra: Any) -> SocialOrganization:
     places = organizations()
     return SocialOrganization.objects.create(
         name=f"测试组织{next(_sequence)}",
@@ -79,7 +80,7 @@ def add_full_members(org: SocialOrganization, count: int) -> None:
     coverage_refresh([org.pk])
 
 
-def figures(code: str) -> dict[str, object]:
+def figures(code: str) -> dict[str, Any]:
     return coverage_report(Division.objects.get(code=code)).total.as_dict()
 
 
@@ -187,7 +188,9 @@ def test_it_counts_party_organizations_directly_under_the_provincial_committee()
     assert figures(COUNTY)["party_organizations_direct"] == 0
 
 
-def test_the_whole_dashboard_takes_a_fixed_number_of_queries(django_assert_num_queries) -> None:  # type: ignore[no-untyped-def]
+def test_the_whole_dashboard_takes_a_fixed_number_of_queries(
+    django_assert_num_queries: Any,
+) -> None:
     for _ in range(3):
         make_org(COUNTY)
     province = Division.objects.get(code="440000")
