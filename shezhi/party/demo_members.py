@@ -49,6 +49,7 @@ from shezhi.core.roles import Role
 from shezhi.social_orgs.models import SocialOrganization
 
 from . import rules
+from .bulk import bulk_create_with_copied_history
 from .coverage import coverage_refresh
 from .models import (
     Education,
@@ -434,46 +435,19 @@ def seed_party_members(ctx: SeedContext) -> None:
         ]
         for stage in stages:
             members.append(_member(rng, people, stage, slot, division_id, path, today=today))
-    bulk_create_with_copied_history(ctx, PartyMember, members)
+    # The History rows are copied in SQL rather than rebuilt through the ORM (see bulk.py):
+    # rebuilding them encrypted every ID number and phone a second time.
+    bulk_create_with_copied_history(
+        PartyMember,
+        members,
+        reason=_("演示数据"),
+        batch_size=BATCH,
+        progress=lambda n: ctx.progress.add(2 * n),
+    )
     _sponsors(ctx, members)
     transfers = _transfers(ctx, members, places, today)
     _todos(ctx, members, transfers, places, today)
     coverage_refresh(m.employer_id for m in members)
-
-
-def bulk_create_with_copied_history(
-    ctx: SeedContext, model: type[PartyMember], objs: list[PartyMember]
-) -> None:
-    """Insert the members in batches, then their "created" History rows copied in SQL.
-
-    The same rows `SeedContext.bulk_create` writes (reason 演示数据, no user), made without a
-    second model instance per member: through the ORM each History row would encrypt the ID
-    number and phone again (Fernet per value) and hash them again, which was most of the step's
-    time at province scale. The copy carries the ciphertexts and blind indexes as they are.
-    """
-    from django.db import connection
-
-    history = model.history.model  # type: ignore[attr-defined]
-    columns = [field.column for field in model._meta.concrete_fields]
-    quote = connection.ops.quote_name
-    listed = ", ".join(quote(column) for column in columns)
-    when = connection.ops.adapt_datetimefield_value(timezone.now())
-    reason = _("演示数据")
-    for start in range(0, len(objs), BATCH):
-        batch = objs[start : start + BATCH]
-        model._default_manager.bulk_create(batch, batch_size=BATCH)
-        ids = [obj.pk for obj in batch]
-        marks = ", ".join(["%s"] * len(ids))
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"INSERT INTO {quote(history._meta.db_table)} ({listed}, "  # noqa: S608
-                f"{quote('history_date')}, {quote('history_change_reason')}, "
-                f"{quote('history_type')}, {quote('history_user_id')}) "
-                f"SELECT {listed}, %s, %s, %s, NULL FROM {quote(model._meta.db_table)} "
-                f"WHERE {quote('id')} IN ({marks})",
-                [when, reason, "+", *ids],
-            )
-        ctx.progress.add(2 * len(batch))
 
 
 def _member(

@@ -937,26 +937,30 @@ def write_rows(
     actor: Any,
     progress: Callable[[int, int], None] | None = None,
 ) -> int:
-    """The whole clean file in one transaction, in batches, each member with its History entry;
-    then the coverage facts of every employer named."""
-    from simple_history.utils import bulk_create_with_history
-
+    """The whole clean file in one transaction, in batches, each member with its History entry
+    (the importing officer, reason 批量导入); then the coverage facts of every employer named."""
+    from .bulk import bulk_create_with_copied_history
     from .coverage import coverage_refresh
 
-    user = actor if getattr(actor, "is_authenticated", False) else None
-    reason = _("批量导入")
+    user_id = actor.pk if getattr(actor, "is_authenticated", False) else None
     total = len(rows)
-    for start in range(0, total, WRITE_BATCH):
-        batch = [facts.member() for facts in rows[start : start + WRITE_BATCH]]
-        bulk_create_with_history(
-            batch,
-            PartyMember,
-            batch_size=WRITE_BATCH,
-            default_user=user,
-            default_change_reason=reason,
-        )
+    done = 0
+
+    def advance(n: int) -> None:
+        nonlocal done
+        done += n
         if progress is not None:
-            progress(min(start + WRITE_BATCH, total), total)
+            progress(done, total)
+
+    for start in range(0, total, WRITE_BATCH):
+        bulk_create_with_copied_history(
+            PartyMember,
+            [facts.member() for facts in rows[start : start + WRITE_BATCH]],
+            reason=_("批量导入"),
+            user_id=user_id,
+            batch_size=WRITE_BATCH,
+            progress=advance,
+        )
     coverage_refresh(facts.employer_id for facts in rows)
     return total
 

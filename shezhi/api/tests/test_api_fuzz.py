@@ -52,7 +52,7 @@ class FuzzData:
 @pytest.fixture(scope="module")
 def fuzz_data(django_db_setup: None, django_db_blocker: DjangoDbBlocker) -> Iterator[FuzzData]:
     """The small demo province, the personas, and to-dos of Zengcheng's officer in every state,
-    made once for the module (about a second) in a transaction rolled back after its last test.
+    made once for the module (a few seconds) in a transaction rolled back after its last test.
 
     Each test runs in its own savepoint inside it, and each generated request in another."""
     with django_db_blocker.unblock(), transaction.atomic():
