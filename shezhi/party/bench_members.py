@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from django.db import transaction
+from django.test.utils import override_settings
 from django.utils.translation import gettext_lazy as _
 from openpyxl import Workbook, load_workbook
 from stdnum.cn import ric
@@ -241,8 +242,11 @@ def openpyxl_read(path: Path) -> int:
 
 
 def import_once(path: Path, *, actor: Any) -> tuple[float, Any]:
-    """The whole import (read, checks, write, coverage) inside a transaction rolled back."""
-    with transaction.atomic():
+    """The whole import (read, checks, write, coverage) inside a transaction rolled back.
+
+    With DEBUG off, as in production: Django's debug cursor would spell out the parameters of
+    every multi-row INSERT into the query log, a cost no deployment pays."""
+    with override_settings(DEBUG=False), transaction.atomic():
         started = time.perf_counter()
         with path.open("rb") as handle:
             checked = imports.check_file(handle, actor=actor)

@@ -49,7 +49,7 @@ from shezhi.core.roles import Role
 from shezhi.social_orgs.models import SocialOrganization
 
 from . import rules
-from .bulk import bulk_create_with_copied_history
+from .bulk import insert_with_history
 from .coverage import coverage_refresh
 from .models import (
     Education,
@@ -96,7 +96,6 @@ ETHNICITIES = (("汉族", 975), ("壮族", 8), ("瑶族", 6), ("畲族", 3), ("�
 # The sequence digits (positions 15–17) this step uses: 000–899. The import benchmark draws its
 # people from 900–999, so the two never collide.
 SEQUENCE_LIMIT = 900
-BATCH = 2_000
 
 
 @dataclass
@@ -437,12 +436,8 @@ def seed_party_members(ctx: SeedContext) -> None:
             members.append(_member(rng, people, stage, slot, division_id, path, today=today))
     # The History rows are copied in SQL rather than rebuilt through the ORM (see bulk.py):
     # rebuilding them encrypted every ID number and phone a second time.
-    bulk_create_with_copied_history(
-        PartyMember,
-        members,
-        reason=_("演示数据"),
-        batch_size=BATCH,
-        progress=lambda n: ctx.progress.add(2 * n),
+    insert_with_history(
+        PartyMember, members, reason=_("演示数据"), progress=lambda n: ctx.progress.add(2 * n)
     )
     _sponsors(ctx, members)
     transfers = _transfers(ctx, members, places, today)

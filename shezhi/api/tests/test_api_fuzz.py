@@ -10,10 +10,11 @@ is deterministic: shezhi/api/tests/fuzzing.py.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 import schemathesis
@@ -21,6 +22,7 @@ from django.db import transaction
 from django.test import Client
 from django.utils import timezone
 from ninja.errors import HttpError
+from ninja.openapi.schema import OpenAPISchema
 from schemathesis.errors import FailureGroup
 
 from shezhi.accounts.models import ApiToken
@@ -95,6 +97,24 @@ def test_it_fuzzes_the_document_the_api_serves(fuzz: FuzzData, client: Client) -
     served = client.get(fuzzing.OPENAPI_PATH, headers=fuzz.auth)
     assert served.status_code == 200
     assert served.json() == officer_api.raw_schema
+
+
+def test_it_fuzzes_a_document_with_one_schema_per_name(monkeypatch: pytest.MonkeyPatch) -> None:
+    # ninja files every model under its class name and the last one wins: two `FindingOut`s in
+    # two modules would document one module's answers with the other's fields.
+    seen: dict[str, set[str]] = {}
+    merge = OpenAPISchema.add_schema_definitions
+
+    def recording(document: OpenAPISchema, definitions: dict[str, Any]) -> None:
+        for name, definition in definitions.items():
+            seen.setdefault(name, set()).add(json.dumps(definition, sort_keys=True))
+        merge(document, definitions)
+
+    monkeypatch.setattr(OpenAPISchema, "add_schema_definitions", recording)
+    fuzzing.openapi_document()
+    assert seen, "no schema was recorded: ninja no longer merges them here"
+    clashes = sorted(name for name, definitions in seen.items() if len(definitions) > 1)
+    assert not clashes, f"different schemas share these names; rename one of each: {clashes}"
 
 
 def test_it_reaches_existing_rows_through_every_path_parameter(fuzz: FuzzData) -> None:

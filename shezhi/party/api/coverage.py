@@ -60,7 +60,7 @@ def coverage(request: HttpRequest, query: Query[CoverageQuery]) -> dict[str, obj
     return {**report.total.as_dict(), "children": [c.as_dict() for c in report.children]}
 
 
-class FindingOut(Schema):
+class DivisionFindingOut(Schema):
     rule: str
     title: str
     citation: str
@@ -71,9 +71,9 @@ class FindingOut(Schema):
     message: str
 
 
-class FindingsOut(Schema):
+class DivisionFindingsOut(Schema):
     count: int
-    items: list[FindingOut]
+    items: list[DivisionFindingOut]
 
 
 class FindingsQuery(CoverageQuery):
@@ -84,7 +84,7 @@ class FindingsQuery(CoverageQuery):
     offset: int = Field(0, ge=0, le=10**9)
 
 
-@router.get("/findings", response=FindingsOut, summary="党建规则发现的问题")
+@router.get("/findings", response=DivisionFindingsOut, summary="党建规则发现的问题")
 def findings_list(request: HttpRequest, query: Query[FindingsQuery]) -> dict[str, object]:
     division = statistics_division(request.auth, query.division)  # type: ignore[attr-defined]
     if query.rule is not None and query.rule not in RULES_BY_CODE:
