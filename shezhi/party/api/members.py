@@ -93,7 +93,7 @@ class OrganizationBrief(Schema):
     credit_code: str
 
 
-class PartyOrgBrief(Schema):
+class BranchBrief(Schema):
     id: int
     name: str
 
@@ -116,7 +116,7 @@ class MemberOut(Schema):
     education: Education
     education_label: str
     employer: OrganizationBrief | None
-    branch: PartyOrgBrief | None
+    branch: BranchBrief | None
     division: DivisionBrief = Field(description="The jurisdiction answering for the member.")
     stage: Stage
     stage_label: str
@@ -275,8 +275,8 @@ class CancelIn(Schema):
 class TransferOut(Schema):
     id: int
     member: MemberBrief
-    from_branch: PartyOrgBrief
-    to_branch: PartyOrgBrief
+    from_branch: BranchBrief
+    to_branch: BranchBrief
     status: TransferStatus
     status_label: str
     sent_on: date
@@ -312,7 +312,7 @@ class ReceiveIn(Schema):
     note: str = Field("", max_length=500)
 
 
-class ReasonIn(Schema):
+class MemberReasonIn(Schema):
     reason: str = Field(..., min_length=1, max_length=500)
 
 
@@ -665,7 +665,7 @@ def transfer_receive(request: HttpRequest, transfer_id: int, payload: ReceiveIn)
     response=TransferOut,
     summary="Send the letter back with a reason (receiving side)",
 )
-def transfer_reject(request: HttpRequest, transfer_id: int, payload: ReasonIn) -> Any:
+def transfer_reject(request: HttpRequest, transfer_id: int, payload: MemberReasonIn) -> Any:
     transfer = _transfer(request, transfer_id)
     user = _user(request)
     _receiving_side(user, transfer)
@@ -678,7 +678,7 @@ def transfer_reject(request: HttpRequest, transfer_id: int, payload: ReasonIn) -
     response=TransferOut,
     summary="Withdraw a letter not yet received (sending side)",
 )
-def transfer_cancel(request: HttpRequest, transfer_id: int, payload: ReasonIn) -> Any:
+def transfer_cancel(request: HttpRequest, transfer_id: int, payload: MemberReasonIn) -> Any:
     transfer = _transfer(request, transfer_id)
     user = _user(request)
     if not (can_handle_transfers(user) and answers_for_branch(user, transfer.from_branch)):
