@@ -32,7 +32,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import cache
-from typing import Any
+from typing import Any, cast
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count
@@ -508,6 +508,8 @@ def _sponsors(ctx: SeedContext, members: list[PartyMember]) -> None:
         if member.stage == Stage.FULL and rng.random() >= SPONSORED_SHARE:
             continue
         admitted = member.probationary_on or member.candidate_on
+        if admitted is None:
+            continue
         pool = [
             s
             for s in full_by_branch[member.branch_id]
@@ -562,7 +564,7 @@ def _transfers(
         transfers.append(
             Transfer(
                 member=member,
-                from_branch_id=member.branch_id,
+                from_branch_id=cast(int, member.branch_id),
                 to_branch_id=other(member.branch_id),
                 status=TransferStatus.SENT,
                 sent_on=sent_on,
@@ -586,8 +588,8 @@ def _transfers(
         transfers.append(
             Transfer(
                 member=member,
-                from_branch_id=source,
-                to_branch_id=target,
+                from_branch_id=cast(int, source),
+                to_branch_id=cast(int, target),
                 status=status,
                 sent_on=sent_on,
                 valid_until=rules.transfer_valid_until(sent_on),

@@ -27,7 +27,7 @@ import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, cast
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -261,7 +261,7 @@ def template_workbook() -> bytes:
     """The import template: the data sheet (headers, drop-downs, one example row the import
     skips) and a sheet explaining every column."""
     workbook = Workbook()
-    sheet = workbook.active
+    sheet = cast(Any, workbook.active)
     sheet.title = str(SHEET_TITLE)
     sheet.append([column.label for column in COLUMNS])
     bold = Font(bold=True)
@@ -413,10 +413,10 @@ def header_columns(header: Iterable[Any]) -> tuple[dict[str, int], dict[str, str
     written: dict[str, str] = {}
     for index, cell in enumerate(header):
         text = _text(cell)
-        column = wanted.get(_header_key(text))
-        if column is not None and column.key not in positions:
-            positions[column.key] = index
-            written[column.key] = text
+        found = wanted.get(_header_key(text))
+        if found is not None and found.key not in positions:
+            positions[found.key] = index
+            written[found.key] = text
     missing = [c.label for c in FACT_COLUMNS if c.required and c.key not in positions]
     binding_keys = ("employer_code", "employer_name", "branch_id", "branch_name")
     if not any(key in positions for key in binding_keys):
@@ -429,8 +429,8 @@ def header_columns(header: Iterable[Any]) -> tuple[dict[str, int], dict[str, str
 
 
 class Facts:
-    """The facts of one row: what the rules read (duck-typed like PartyMember) and the writer
-    turns into a member. Slots keep 100,000 of them small."""
+    """The facts of one row, under PartyMember's attribute names: what the rules read (duck-
+    typed like a member) and what bulk.insert_with_history writes. Slots keep 100,000 small."""
 
     __slots__ = (
         "activist_on",
@@ -461,43 +461,42 @@ class Facts:
         "training_hours",
     )
 
+    row: int
+    pk: int | None
+    name: str
+    gender: str
+    ethnicity: str
+    birth_date: datetime.date | None
+    id_number: str
+    id_hash: str
+    phone: str | None
+    education: str
+    employer_id: int | None
+    branch_id: int | None
+    division_id: str | None
+    division_path: str
+    stage: str
+    status: str
+    applied_on: datetime.date | None
+    activist_on: datetime.date | None
+    candidate_on: datetime.date | None
+    probationary_on: datetime.date | None
+    full_on: datetime.date | None
+    probation_extended: bool
+    probation_extended_until: datetime.date | None
+    training_hours: int
+    is_mobile: bool
+    is_lost_contact: bool
+
     def __init__(self, row: int) -> None:
         self.row = row
         self.pk = None
         self.status = MemberStatus.ACTIVE
         self.probation_extended = False
-        self.employer_id: int | None = None
-        self.branch_id: int | None = None
-        self.division_id: str | None = None
+        self.employer_id = None
+        self.branch_id = None
+        self.division_id = None
         self.division_path = ""
-
-    def member(self) -> PartyMember:
-        member = PartyMember(
-            name=self.name,
-            gender=self.gender,
-            ethnicity=self.ethnicity,
-            birth_date=self.birth_date,
-            id_number=self.id_number,
-            phone=self.phone,
-            education=self.education,
-            employer_id=self.employer_id,
-            branch_id=self.branch_id,
-            division_id=self.division_id,
-            stage=self.stage,
-            applied_on=self.applied_on,
-            activist_on=self.activist_on,
-            candidate_on=self.candidate_on,
-            probationary_on=self.probationary_on,
-            full_on=self.full_on,
-            probation_extended=self.probation_extended,
-            probation_extended_until=self.probation_extended_until,
-            training_hours=self.training_hours,
-            is_mobile=self.is_mobile,
-            is_lost_contact=self.is_lost_contact,
-        )
-        # bulk_create skips save(), which keeps the division's path with the row.
-        member.division_path = self.division_path
-        return member
 
 
 @dataclass
@@ -558,14 +557,14 @@ class _Lookups:
             for row in employers.filter(name__in=chunk):
                 self.by_name.setdefault(row[2], []).append(row)
         branches = branch_choices(actor).values_list("pk", "name", "division_id", "division_path")
-        self.branch_by_id: dict[int, tuple[Any, ...]] = {}
+        self.branch_by_id: dict[Any, tuple[Any, ...]] = {}
         for chunk in _chunks(branch_ids):
-            for row in branches.filter(pk__in=chunk):
-                self.branch_by_id[row[0]] = row
+            for branch in branches.filter(pk__in=chunk):
+                self.branch_by_id[branch[0]] = branch
         self.branch_by_name: dict[str, list[tuple[Any, ...]]] = {}
         for chunk in _chunks(branch_names):
-            for row in branches.filter(name__in=chunk):
-                self.branch_by_name.setdefault(row[1], []).append(row)
+            for branch in branches.filter(name__in=chunk):
+                self.branch_by_name.setdefault(branch[1], []).append(branch)
         hashes = [r["id_hash"] for r in raw if r["id_hash"]]
         self.taken: set[str] = set()
         for chunk in _chunks(hashes):

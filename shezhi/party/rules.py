@@ -517,7 +517,8 @@ def stage_dates(member: Any, *, today: date) -> list[Finding]:
 def _stage_date_label(stage: str) -> str:
     from .models import PartyMember
 
-    return str(PartyMember._meta.get_field(STAGE_DATE_FIELD[stage]).verbose_name)
+    field = PartyMember._meta.get_field(STAGE_DATE_FIELD[stage])
+    return str(getattr(field, "verbose_name", stage))
 
 
 # --------------------------------------------------------------------------------------------

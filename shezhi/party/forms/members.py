@@ -6,7 +6,7 @@ rules.py, which the API and the import call too, so a page cannot disagree with 
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.db.models import Q, QuerySet
@@ -273,13 +273,15 @@ class AdvanceForm(TablerForm):
 
         self.fields["on"].initial = timezone.localdate()
         if to == Stage.PROBATIONARY:
-            self.fields["sponsors"].queryset = sponsor_choices(member)
+            cast(
+                forms.ModelMultipleChoiceField, self.fields["sponsors"]
+            ).queryset = sponsor_choices(member)
             self.fields["sponsors"].initial = [s.pk for s in member.sponsors.all()]
             self.fields["training_hours"].initial = member.training_hours
         else:
             del self.fields["sponsors"]
             del self.fields["training_hours"]
-        labels = {
+        labels: dict[str, Any] = {
             Stage.ACTIVIST: _("确定为入党积极分子的日期"),
             Stage.CANDIDATE: _("列为发展对象的日期"),
             Stage.PROBATIONARY: _("支部大会接收为预备党员的日期"),
@@ -339,7 +341,9 @@ class TransferReceiveForm(TablerForm):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["employer"].queryset = employer_choices(user).order_by("name")
+        cast(forms.ModelChoiceField, self.fields["employer"]).queryset = employer_choices(
+            user
+        ).order_by("name")
 
 
 class TransferDecisionForm(TablerForm):
@@ -355,7 +359,7 @@ class PostAssignForm(TablerForm):
 
     def __init__(self, *args: Any, candidates: QuerySet[PartyMember], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["member"].queryset = candidates
+        cast(forms.ModelChoiceField, self.fields["member"]).queryset = candidates
 
 
 class PostEndForm(TablerForm):

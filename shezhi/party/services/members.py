@@ -178,9 +178,9 @@ def _add(errors: dict[str, list[str]], key: str, message: str) -> None:
 
 def _membership_division(member: PartyMember) -> Division | None:
     """The jurisdiction answering for a member: the branch's, else the employer's authority."""
-    if member.branch_id is not None:
+    if member.branch is not None:
         return member.branch.division
-    if member.employer_id is not None:
+    if member.employer is not None:
         return member.employer.registration_authority
     return None
 
@@ -230,10 +230,11 @@ def _check_bindings(
     """The employer and branch must be ones the actor may choose; a member's branch changes by
     transfer once it has one."""
     creating = original is None
-    employer_changed = member.employer_id is not None and (
-        creating or member.employer_id != original.employer_id  # type: ignore[union-attr]
+    employer_id = member.employer_id
+    employer_changed = employer_id is not None and (
+        creating or employer_id != original.employer_id  # type: ignore[union-attr]
     )
-    if employer_changed and not employer_choices(actor).filter(pk=member.employer_id).exists():
+    if employer_changed and not employer_choices(actor).filter(pk=employer_id or 0).exists():
         _add(errors, "employer", _("不能选择该工作单位：它不在您的管辖范围内。"))
     if member.branch_id is not None and (
         creating or member.branch_id != original.branch_id  # type: ignore[union-attr]

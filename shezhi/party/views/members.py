@@ -467,7 +467,7 @@ def post_end(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         for errors in form.errors.values():
             for error in errors:
-                messages.error(request, error)
+                messages.error(request, str(error))
     return redirect("party:organization_posts", seat.party_organization_id)
 
 
