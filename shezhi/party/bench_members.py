@@ -79,6 +79,15 @@ def member_api_page(ctx: bench.BenchContext, user: Any) -> RawPage:
 
 def transfer_page(ctx: bench.BenchContext, user: Any) -> RawPage:
     """Transfers either end of which is in the viewer's jurisdiction, newest first."""
+    return _transfers(user, order="t.sent_on DESC, t.id", limit=LIST_PAGE_SIZE)
+
+
+def transfer_api_page(ctx: bench.BenchContext, user: Any) -> RawPage:
+    """The API's first page of transfers: newest first, ties by id descending."""
+    return _transfers(user, order="t.sent_on DESC, t.id DESC", limit=API_PAGE_SIZE)
+
+
+def _transfers(user: Any, *, order: str, limit: int) -> RawPage:
     from_scope, from_params = path_range("f.division_path", user)
     to_scope, to_params = path_range("o.division_path", user)
     joins = (
@@ -91,8 +100,7 @@ def transfer_page(ctx: bench.BenchContext, user: Any) -> RawPage:
     return RawPage(
         rows=RawQuery(
             "SELECT t.id, m.name, f.name, o.name, t.sent_on, t.valid_until, t.status, "
-            f"t.decided_on {joins} WHERE {where} ORDER BY t.sent_on DESC, t.id "
-            f"LIMIT {LIST_PAGE_SIZE}",
+            f"t.decided_on {joins} WHERE {where} ORDER BY {order} LIMIT {limit}",
             params,
         ),
         count=RawQuery(f"SELECT COUNT(*) {joins} WHERE {where}", params),
@@ -110,6 +118,15 @@ bench.register(
         label=_("党员接口"),
         url="/api/v1/party/members/",
         floor=member_api_page,
+        page_data=bench.api_page_data("id"),
+    )
+)
+bench.register(
+    bench.PageCase(
+        key="party.transfers.api",
+        label=_("组织关系转接接口"),
+        url="/api/v1/party/transfers/",
+        floor=transfer_api_page,
         page_data=bench.api_page_data("id"),
     )
 )

@@ -272,11 +272,12 @@ def clean_member(
     division = _membership_division(member)
     if division is not None:
         member.division = division
+    exclude = ["id_number", "id_number_hash", "phone_hash", "division", "division_path"]
+    if "id_number" in errors:
+        # Birth date and gender come from a valid number: not "missing" on top of its error.
+        exclude += [name for name in ("birth_date", "gender") if not getattr(member, name)]
     try:
-        member.full_clean(
-            exclude=["id_number", "id_number_hash", "phone_hash", "division", "division_path"],
-            validate_unique=False,
-        )
+        member.full_clean(exclude=exclude, validate_unique=False)
     except ValidationError as exc:
         for key, messages in exc.message_dict.items():
             for message in messages:
