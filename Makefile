@@ -65,7 +65,7 @@ test: deps
 lint: deps
 	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
-	$(BIN)/mypy shezhi conftest.py
+	$(BIN)/mypy shezhi bench conftest.py
 	$(SHEZHI) makemigrations --check --dry-run
 
 clean:

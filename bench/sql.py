@@ -23,10 +23,13 @@ class RawQuery:
 @dataclass(frozen=True)
 class RawPage:
     """The raw SQL of one page of a list: its rows, first column the row's key, and the count
-    of all rows that the pager shows. Nothing else: no session, no user, no tab counters."""
+    of all rows that the pager shows. Nothing else: no session, no user, no tab counters.
+
+    A list made of several queries (the party findings: one per rule) may give one count per
+    query, run one after the other and added up, as the page counts them."""
 
     rows: RawQuery
-    count: RawQuery | None = None
+    count: RawQuery | tuple[RawQuery, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -61,7 +64,10 @@ def run_raw(connection: BaseDatabaseWrapper, query: RawQuery) -> list[tuple[Any,
 
 def run_page(connection: BaseDatabaseWrapper, page: RawPage) -> PageData:
     rows = run_raw(connection, page.rows)
-    count = run_raw(connection, page.count)[0][0] if page.count is not None else None
+    count = None
+    if page.count is not None:
+        counts = page.count if isinstance(page.count, tuple) else (page.count,)
+        count = sum(run_raw(connection, query)[0][0] for query in counts)
     return PageData(keys=[row[0] for row in rows], count=count)
 
 

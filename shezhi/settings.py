@@ -252,16 +252,22 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 # Front-end libraries are served straight from what npm installed, never copied into the repo.
-STATICFILES_DIRS = [
-    BASE_DIR / "shezhi" / "static",
-    # Not the whole of Tabler's dist/: its libs/ reference source maps that are not shipped,
-    # which stops collectstatic's manifest storage in production.
-    ("vendor/tabler/css", NODE_MODULES / "@tabler" / "core" / "dist" / "css"),
-    ("vendor/tabler/js", NODE_MODULES / "@tabler" / "core" / "dist" / "js"),
-    ("vendor/tabler/img", NODE_MODULES / "@tabler" / "core" / "dist" / "img"),
-    ("vendor/htmx", NODE_MODULES / "htmx.org" / "dist"),
-    ("vendor/echarts", NODE_MODULES / "echarts" / "dist"),
+STATICFILES_DIRS = [BASE_DIR / "shezhi" / "static"]
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+    "shezhi.core.staticfinders.NodeModulesFinder",
 ]
+# The npm files the pages load, by URL path; source maps beside the files that name them.
+_TABLER = NODE_MODULES / "@tabler" / "core" / "dist"
+VENDOR_FILES = {
+    "vendor/tabler/css/tabler.min.css": _TABLER / "css" / "tabler.min.css",
+    "vendor/tabler/css/tabler.min.css.map": _TABLER / "css" / "tabler.min.css.map",
+    "vendor/tabler/js/tabler.min.js": _TABLER / "js" / "tabler.min.js",
+    "vendor/tabler/js/tabler.min.js.map": _TABLER / "js" / "tabler.min.js.map",
+    "vendor/htmx/htmx.min.js": NODE_MODULES / "htmx.org" / "dist" / "htmx.min.js",
+    "vendor/echarts/echarts.min.js": NODE_MODULES / "echarts" / "dist" / "echarts.min.js",
+}
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -13,10 +13,11 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any, NamedTuple
+from typing import IO, Any
 
 from django.utils.translation import gettext as _
 
+from .import_jobs import RowError
 from .models import Division
 
 MAX_ROWS = 100_000
@@ -27,12 +28,6 @@ HEADERS = {
     "name": ("名称", "区划名称", "name"),
     "parent": ("上级代码", "上级区划代码", "parent code", "parent_code", "parentcode", "parent"),
 }
-
-
-class RowError(NamedTuple):
-    row: int  # the spreadsheet's own row number (the header is row 1); 0 for the whole file
-    column: str  # the column's header as written in the file; "" for the whole row or file
-    message: str
 
 
 @dataclass(frozen=True)

@@ -7,9 +7,11 @@ above, and a neighbouring county's officer in Huangpu (440112) who must see noth
 from __future__ import annotations
 
 from dataclasses import dataclass
+from io import BytesIO
 from typing import Any
 
 from django.contrib.auth.hashers import make_password
+from openpyxl import load_workbook
 
 from shezhi.accounts.models import User
 from shezhi.core.models import Division
@@ -22,6 +24,19 @@ _HASH = make_password(PASSWORD)
 PROVINCE, CITY, COUNTY, NEIGHBOUR_COUNTY = "440000", "440100", "440118", "440112"
 TOWN, VILLAGE = "440118100", "440118100200"
 NEIGHBOUR_TOWN, NEIGHBOUR_VILLAGE = "440112100", "440112100200"
+
+
+def downloaded(response: Any) -> bytes:
+    """The body of a file response (exports and attachments stream)."""
+    assert response.status_code == 200, response.status_code
+    return b"".join(response.streaming_content)
+
+
+def workbook_rows(response: Any) -> list[tuple[Any, ...]]:
+    """The rows of an xlsx export's first sheet, header first."""
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    sheet = load_workbook(BytesIO(downloaded(response))).worksheets[0]
+    return list(sheet.iter_rows(values_only=True))
 
 
 def ensure_division(code: str, name: str, level: str, parent_code: str) -> Division:

@@ -21,27 +21,30 @@ openpyxl's own read of the same file.
 from __future__ import annotations
 
 import datetime
-import io
-import re
-import unicodedata
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any, cast
+from typing import IO, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.utils.translation import gettext_noop as N_
-from openpyxl import Workbook
-from openpyxl.styles import Font, PatternFill
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.datavalidation import DataValidation
 
-from shezhi.core import crypto
-from shezhi.core.exports import safe_cell
+from shezhi.core import crypto, import_jobs
+from shezhi.core.import_jobs import (
+    MAX_ROWS,
+    NotADate,
+    RowError,
+    cell_text,
+    choice_map,
+    parse_date,
+)
+from shezhi.core.import_jobs import error_report as error_report
+from shezhi.core.import_jobs import read_workbook as read_workbook
+from shezhi.core.import_jobs import upload_problem as upload_problem
 from shezhi.core.personal_data import (
     PersonalKind,
     mask,
@@ -49,7 +52,6 @@ from shezhi.core.personal_data import (
     validate_id_number,
     validate_phone,
 )
-from shezhi.social_orgs.imports import read_workbook, upload_problem  # noqa: F401 (re-exported)
 from shezhi.social_orgs.validators import normalize_credit_code
 
 from . import rules
@@ -61,8 +63,6 @@ from .models import (
     Stage,
 )
 
-MAX_ROWS = 100_000
-MAX_STORED_ERRORS = 10_000
 PROGRESS_EVERY = 2_000
 WRITE_BATCH = 2_000
 # Lookups of a whole file go to the database in slices (SQLite's bound-parameter limit).
@@ -81,18 +81,7 @@ def _display(member: PartyMember, name: str) -> str:
     return str(getattr(member, f"get_{name}_display")())
 
 
-@dataclass(frozen=True)
-class Column:
-    key: str  # the fact it fills, or "" for a column shown only for checking by eye
-    header: str  # the msgid; files in either language are read
-    export: Callable[[PartyMember], Any]
-    required: bool = False
-    note: str = ""  # how to fill it (msgid), for the template's instructions sheet
-    width: int = 14
-
-    @property
-    def label(self) -> str:
-        return _(self.header)
+Column = import_jobs.Column[PartyMember]
 
 
 DATE_NOTE = N_("日期，如 2016-12-31，不能晚于今天；未到该阶段的留空。")
@@ -260,164 +249,40 @@ def _sample_row() -> list[Any]:
 def template_workbook() -> bytes:
     """The import template: the data sheet (headers, drop-downs, one example row the import
     skips) and a sheet explaining every column."""
-    workbook = Workbook()
-    sheet = cast(Any, workbook.active)
-    sheet.title = str(SHEET_TITLE)
-    sheet.append([column.label for column in COLUMNS])
-    bold = Font(bold=True)
-    required_fill = PatternFill("solid", fgColor="FDE9D9")
-    for index, column in enumerate(COLUMNS, start=1):
-        cell = sheet.cell(row=1, column=index)
-        cell.font = bold
-        if column.required:
-            cell.fill = required_fill
-        sheet.column_dimensions[get_column_letter(index)].width = column.width
-    sheet.append([safe_cell(value) for value in _sample_row()])
-    grey = Font(italic=True, color="808080")
-    for cell in sheet[2]:
-        cell.font = grey
-    sheet.freeze_panes = "A2"
-    # Text columns stay text: an ID number typed in Excel must not become 1.10105E+17.
-    for index, column in enumerate(COLUMNS, start=1):
-        if column.key in ("id_number", "phone", "employer_code"):
-            for row in range(2, 5002):
-                sheet.cell(row=row, column=index).number_format = "@"
-    lists = workbook.create_sheet("lists")
-    choice_lists = {
-        "gender": [str(label) for label in Gender.labels],
-        "education": [str(label) for label in Education.labels],
-        "stage": [str(label) for label in Stage.labels],
-        "is_mobile": [_("是"), _("否")],
-        "is_lost_contact": [_("是"), _("否")],
-    }
-    for list_index, (key, values) in enumerate(choice_lists.items(), start=1):
-        letter = get_column_letter(list_index)
-        for row, value in enumerate(values, start=1):
-            lists.cell(row=row, column=list_index, value=value)
-        column_index = next(i for i, c in enumerate(COLUMNS, start=1) if c.key == key)
-        validation = DataValidation(
-            type="list", formula1=f"=lists!${letter}$1:${letter}${len(values)}", allow_blank=True
-        )
-        sheet.add_data_validation(validation)
-        target = get_column_letter(column_index)
-        validation.add(f"{target}2:{target}{MAX_ROWS + 1}")
-    lists.sheet_state = "hidden"
-    notes = workbook.create_sheet(_("填写说明"))
-    notes.append([_("列"), _("必填"), _("填写要求")])
-    for cell in notes[1]:
-        cell.font = bold
-    for column in COLUMNS:
-        notes.append(
-            [
-                column.label,
-                _("是") if column.required else "",
-                _(column.note) if column.note else "",
-            ]
-        )
-    notes.append([])
-    notes.append(
-        [
-            _("说明"),
-            "",
-            _(
-                "第一张工作表的第1行为列名，请勿修改；第2行为示例，导入时自动跳过。"
-                "各阶段的日期须依次递进，并符合《中国共产党发展党员工作细则》的期限。"
-                "文件中任何一行有问题，整个文件都不会导入，并给出逐行的问题清单。"
-            ),
-        ]
+    return import_jobs.template_workbook(
+        COLUMNS,
+        sheet_title=str(SHEET_TITLE),
+        sample=_sample_row(),
+        # An ID number typed in Excel must not become 1.10105E+17.
+        text_keys=("id_number", "phone", "employer_code"),
+        choice_lists={
+            "gender": [str(label) for label in Gender.labels],
+            "education": [str(label) for label in Education.labels],
+            "stage": [str(label) for label in Stage.labels],
+            "is_mobile": [_("是"), _("否")],
+            "is_lost_contact": [_("是"), _("否")],
+        },
+        note=_(
+            "第一张工作表的第1行为列名，请勿修改；第2行为示例，导入时自动跳过。"
+            "各阶段的日期须依次递进，并符合《中国共产党发展党员工作细则》的期限。"
+            "文件中任何一行有问题，整个文件都不会导入，并给出逐行的问题清单。"
+        ),
+        max_rows=MAX_ROWS,
     )
-    notes.column_dimensions["A"].width = 28
-    notes.column_dimensions["C"].width = 90
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
 
 
 # --------------------------------------------------------------------------------------------
 # Reading cells
 
 
-@dataclass(frozen=True)
-class RowError:
-    row: int  # the spreadsheet's row number (header = 1); 0 for the whole file
-    column: str  # the header as written in the file; "" for the whole row or file
-    message: str
-
-
-def _text(value: Any) -> str:
-    """A cell as text: numbers that are codes lose their ".0", full-width characters fold."""
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        return (value if value.isascii() else unicodedata.normalize("NFKC", value)).strip()
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    if isinstance(value, datetime.datetime):
-        value = value.date()
-    return unicodedata.normalize("NFKC", str(value)).strip()
-
-
-_DATE_PATTERNS = (
-    re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$"),
-    re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日?$"),
-    re.compile(r"^(\d{4})(\d{2})(\d{2})$"),
-)
 _TRUE = {"是", "yes", "y", "true", "1", "√", "✓"}
 _FALSE = {"否", "no", "n", "false", "0", "×", ""}
 
 
-class NotADate(ValueError):
-    pass
-
-
-def parse_date(value: Any) -> datetime.date | None:
-    if value is None or value == "":
-        return None
-    if isinstance(value, datetime.datetime):
-        return value.date()
-    if isinstance(value, datetime.date):
-        return value
-    text = _text(value)
-    if not text:
-        return None
-    for pattern in _DATE_PATTERNS:
-        match = pattern.match(text)
-        if match:
-            try:
-                return datetime.date(*(int(part) for part in match.groups()))
-            except ValueError:
-                break
-    raise NotADate(text)
-
-
-def _choice_map(choices: Any) -> dict[str, str]:
-    """Label → value in Chinese and in the active language, plus the values themselves."""
-    mapping = {str(value): value for value in choices.values}
-    mapping.update({str(label): value for value, label in choices.choices})
-    with translation.override("zh-hans"):
-        mapping.update({str(label): value for value, label in choices.choices})
-    return {key.strip().lower(): value for key, value in mapping.items()}
-
-
-def _header_key(text: str) -> str:
-    return re.sub(r"[\s*＊]", "", text).lower()
-
-
 def header_columns(header: Iterable[Any]) -> tuple[dict[str, int], dict[str, str], list[str]]:
-    """Which column holds each fact, the header as written, and the required headers missing."""
-    wanted: dict[str, Column] = {}
-    for column in FACT_COLUMNS:
-        wanted[_header_key(column.header)] = column
-        wanted[_header_key(column.label)] = column
-    positions: dict[str, int] = {}
-    written: dict[str, str] = {}
-    for index, cell in enumerate(header):
-        text = _text(cell)
-        found = wanted.get(_header_key(text))
-        if found is not None and found.key not in positions:
-            positions[found.key] = index
-            written[found.key] = text
-    missing = [c.label for c in FACT_COLUMNS if c.required and c.key not in positions]
+    """Which column holds each fact, the header as written, and the required headers missing
+    (import_jobs.header_columns), the employer or the branch being required as a pair."""
+    positions, written, missing = import_jobs.header_columns(header, FACT_COLUMNS)
     binding_keys = ("employer_code", "employer_name", "branch_id", "branch_name")
     if not any(key in positions for key in binding_keys):
         missing.append(_("工作单位或所在党组织"))
@@ -500,29 +365,9 @@ class Facts:
 
 
 @dataclass
-class CheckedFile:
-    rows: list[Facts] = field(default_factory=list)
-    errors: list[RowError] = field(default_factory=list)
-    error_count: int = 0
-    warnings: list[RowError] = field(default_factory=list)
-    warning_count: int = 0
-    skipped_sample: bool = False
+class CheckedFile(import_jobs.CheckedFile[Facts]):
     read_seconds: float = 0.0
     check_seconds: float = 0.0
-
-    def add(self, error: RowError) -> None:
-        self.error_count += 1
-        if len(self.errors) < MAX_STORED_ERRORS:
-            self.errors.append(error)
-
-    def warn(self, warning: RowError) -> None:
-        self.warning_count += 1
-        if len(self.warnings) < MAX_STORED_ERRORS:
-            self.warnings.append(warning)
-
-    @property
-    def ok(self) -> bool:
-        return self.error_count == 0
 
 
 def _chunks(values: list[Any], size: int = LOOKUP_CHUNK) -> Iterator[list[Any]]:
@@ -580,9 +425,9 @@ class _RowReader:
 
     def __init__(self, positions: dict[str, int]) -> None:
         self.positions = positions
-        self.genders = _choice_map(Gender)
-        self.educations = _choice_map(Education)
-        self.stages = _choice_map(Stage)
+        self.genders = choice_map(Gender)
+        self.educations = choice_map(Education)
+        self.stages = choice_map(Stage)
         self.true = {_("是").lower(), *_TRUE}
         self.false = {_("否").lower(), *_FALSE}
 
@@ -594,14 +439,14 @@ class _RowReader:
         raw: dict[str, Any] = {"row": number}
         problems: dict[str, str] = {}
         for key in ("name", "ethnicity", "employer_name", "branch_name"):
-            raw[key] = _text(cell.get(key))
-        id_text = _text(cell.get("id_number"))
+            raw[key] = cell_text(cell.get(key))
+        id_text = cell_text(cell.get("id_number"))
         raw["id_number"] = normalize(PersonalKind.ID_NUMBER, id_text) if id_text else ""
         raw["id_hash"] = ""
-        phone = _text(cell.get("phone"))
+        phone = cell_text(cell.get("phone"))
         raw["phone"] = phone or None
-        raw["employer_code"] = normalize_credit_code(_text(cell.get("employer_code")))
-        branch_id = _text(cell.get("branch_id"))
+        raw["employer_code"] = normalize_credit_code(cell_text(cell.get("employer_code")))
+        branch_id = cell_text(cell.get("branch_id"))
         raw["branch_id"] = None
         if branch_id:
             if branch_id.isdigit():
@@ -613,7 +458,7 @@ class _RowReader:
             ("education", self.educations),
             ("stage", self.stages),
         ):
-            text = _text(cell.get(key)).lower()
+            text = cell_text(cell.get(key)).lower()
             raw[key] = ""
             if text:
                 if text in mapping:
@@ -644,12 +489,12 @@ class _RowReader:
                 raw["training_hours"] = hours
             elif isinstance(hours, float) and hours.is_integer() and hours >= 0:
                 raw["training_hours"] = int(hours)
-            elif isinstance(hours, str) and _text(hours).isdigit():
-                raw["training_hours"] = int(_text(hours))
+            elif isinstance(hours, str) and cell_text(hours).isdigit():
+                raw["training_hours"] = int(cell_text(hours))
             else:
                 problems["training_hours"] = _("学时应为不小于0的整数。")
         for key in ("is_mobile", "is_lost_contact"):
-            text = _text(cell.get(key)).lower()
+            text = cell_text(cell.get(key)).lower()
             if text in self.true:
                 raw[key] = True
             elif text in self.false:
@@ -676,42 +521,19 @@ def check_file(
     result = CheckedFile()
     today = today or timezone.localdate()
     started = time.perf_counter()
-    raw_rows: list[dict[str, Any]] = []
-    problems_of: dict[int, dict[str, str]] = {}
-    try:
-        table = read_workbook(file)
-        first = next(table, None)
-        if first is None:
-            result.add(RowError(0, "", _("文件是空的。")))
-            return result
-        header_row, header = first
-        positions, written, missing = header_columns(header)
-        if missing:
-            message = _("缺少列：%(columns)s。请使用下载的导入模板，勿修改第一行的列名。")
-            result.add(RowError(header_row, "", message % {"columns": "、".join(missing)}))
-            return result
-        reader = _RowReader(positions)
-        for number, values in table:
-            if not any(v is not None and v != "" for v in values):
-                continue
-            if len(raw_rows) >= MAX_ROWS:
-                message = _("文件超过%(n)s行，请分批导入。") % {"n": f"{MAX_ROWS:,}"}
-                result.add(RowError(number, "", message))
-                return result
-            raw, problems = reader.read(number, values)
-            if raw["id_number"] == SAMPLE_ID_NUMBER:
-                result.skipped_sample = True
-                continue
-            raw_rows.append(raw)
-            if problems:
-                problems_of[number] = problems
-    except Exception:  # a corrupt workbook raises whatever its parser raises
-        result.add(RowError(0, "", _("无法读取文件：请确认它是有效的 .xlsx 文件。")))
+    read, written = import_jobs.read_sheet(
+        file,
+        result,
+        header_columns=header_columns,
+        reader=lambda positions: _RowReader(positions).read,
+        is_sample=lambda row: row[0]["id_number"] == SAMPLE_ID_NUMBER,
+        max_rows=MAX_ROWS,
+    )
+    if written is None:
         return result
     result.read_seconds = time.perf_counter() - started
-    if not raw_rows:
-        result.add(RowError(0, "", _("文件中没有数据行（示例行不计）。")))
-        return result
+    raw_rows = [raw for raw, _problems in read]
+    problems_of = {raw["row"]: problems for raw, problems in read if problems}
     started = time.perf_counter()
     _check_rows(result, raw_rows, problems_of, written, actor=actor, progress=progress, today=today)
     result.check_seconds = time.perf_counter() - started
@@ -721,7 +543,7 @@ def check_file(
 def _label(written: dict[str, str], key: str) -> str:
     if key in written:
         return written[key]
-    return next((c.label for c in FACT_COLUMNS if c.key == key), key)
+    return import_jobs.column_label(FACT_COLUMNS, key)
 
 
 # Which column a rule's finding is reported in.
@@ -957,8 +779,3 @@ def write_rows(
     insert_with_history(PartyMember, rows, reason=_("批量导入"), user_id=user_id, progress=advance)
     coverage_refresh(facts.employer_id for facts in rows)
     return total
-
-
-def error_report(errors: Iterable[tuple[int, str, str]]) -> Iterator[list[Any]]:
-    for row, column, message in errors:
-        yield [row or "", column, message]

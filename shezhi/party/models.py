@@ -14,11 +14,12 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from shezhi.core.fields import BlindIndexField, EncryptedField, PathField
+from shezhi.core.import_jobs import ImportJob, stored_name
 from shezhi.core.models import Division
 from shezhi.core.personal_data import PersonalKind
 from shezhi.core.roles import Role
 from shezhi.core.scoping import ScopedQuerySet, jurisdiction_q
-from shezhi.social_orgs.models import ImportStatus, SocialOrganization
+from shezhi.social_orgs.models import SocialOrganization
 
 
 class PartyOrgKind(models.TextChoices):
@@ -291,87 +292,20 @@ class PartyMember(models.Model):
 
 
 def member_import_upload_to(instance: MemberImport, filename: str) -> str:
-    # The stored name is ours, never the uploader's: no path tricks, no clashes.
-    import uuid
-
-    return f"imports/party_members/{uuid.uuid4().hex}.xlsx"
+    return stored_name("party_members")
 
 
-class MemberImportQuerySet(models.QuerySet):
-    def visible_to(self, user: Any) -> MemberImportQuerySet:
-        """An import file holds the ID numbers of many people: only the officer who uploaded it
-        (and a superuser) may see it and its report."""
-        if not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", False):
-            return self.none()
-        if getattr(user, "is_superuser", False):
-            return self
-        return self.filter(created_by=user)
+class MemberImport(ImportJob):
+    """One uploaded xlsx file of party members, with its progress and report, and the warnings
+    of its check (the same job as social_orgs.OrganizationImport)."""
 
-
-class MemberImport(models.Model):
-    """One uploaded xlsx file of party members, with its progress and report (the same shape as
-    social_orgs.OrganizationImport)."""
-
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("导入人"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    # Stored under MEDIA_ROOT (outside the web root); never served back.
     file = models.FileField(_("文件"), upload_to=member_import_upload_to, max_length=200)
-    original_name = models.CharField(_("原文件名"), max_length=200)
-    size = models.PositiveIntegerField(_("文件大小（字节）"))
-    status = models.CharField(
-        _("状态"), max_length=12, choices=ImportStatus.choices, default=ImportStatus.PENDING
-    )
-    total_rows = models.PositiveIntegerField(_("数据行数"), default=0)
-    processed_rows = models.PositiveIntegerField(_("已处理行数"), default=0)
-    created_count = models.PositiveIntegerField(_("新登记数"), default=0)
-    error_count = models.PositiveIntegerField(_("问题数"), default=0)
     warning_count = models.PositiveIntegerField(_("提醒数"), default=0)
-    # [[row, column header, message], ...], the first imports.MAX_STORED_ERRORS of them.
-    errors = models.JSONField(_("问题清单"), default=list, blank=True)
     warnings = models.JSONField(_("提醒清单"), default=list, blank=True)
-    message = models.TextField(_("说明"), blank=True)
-    created_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
-    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
-    seconds = models.FloatField(_("用时（秒）"), null=True, blank=True)
 
-    objects = MemberImportQuerySet.as_manager()
-
-    ALLOWED_TRANSITIONS: ClassVar[dict[str, set[str]]] = {
-        ImportStatus.PENDING: {ImportStatus.VALIDATING, ImportStatus.FAILED},
-        ImportStatus.VALIDATING: {ImportStatus.INVALID, ImportStatus.WRITING, ImportStatus.FAILED},
-        ImportStatus.WRITING: {ImportStatus.DONE, ImportStatus.FAILED},
-        ImportStatus.INVALID: set(),
-        ImportStatus.DONE: set(),
-        ImportStatus.FAILED: set(),
-    }
-
-    class Meta:
+    class Meta(ImportJob.Meta):
         verbose_name = _("党员导入")
         verbose_name_plural = _("党员导入")
-        ordering = ["-created_at", "-pk"]
-
-    def __str__(self) -> str:
-        return self.original_name
-
-    @property
-    def is_running(self) -> bool:
-        return self.status in (
-            ImportStatus.PENDING,
-            ImportStatus.VALIDATING,
-            ImportStatus.WRITING,
-        )
-
-    @property
-    def percent(self) -> int:
-        if self.status in (ImportStatus.DONE, ImportStatus.INVALID):
-            return 100
-        if not self.total_rows:
-            return 0
-        return min(100, self.processed_rows * 100 // self.total_rows)
 
 
 class Post(models.TextChoices):

@@ -1,35 +1,31 @@
-"""The xlsx import of organizations: the template, the upload check, reading and checking rows.
+"""The xlsx import of organizations: the template, reading and checking rows.
 
 One column list (`COLUMNS`) makes the template, the export of the list page and the reading of
 an upload, so a file exported from the list can be corrected and imported again column for
 column. Every row is checked with the same `OrganizationChecker` the form and the API use, the
 database is read once per file (divisions, credit codes already registered), and any problem
 refuses the whole file with a report naming the row, the column and what is wrong.
-`services.organization_import_run` drives it and writes a clean file in one transaction.
+`services.organization_import_run` drives it and writes a clean file in one transaction; what
+both xlsx imports share (the upload check, the template, reading, the job) is core.import_jobs.
 """
 
 from __future__ import annotations
 
 import datetime
-import io
 import re
-import unicodedata
-import zipfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
-from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.utils.translation import gettext_noop as N_
-from openpyxl import Workbook
-from openpyxl.styles import Font, PatternFill
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.datavalidation import DataValidation
 
-from shezhi.core.exports import safe_cell
+from shezhi.core import import_jobs
+from shezhi.core.import_jobs import MAX_ROWS, NotADate, RowError, cell_text, choice_map, parse_date
+from shezhi.core.import_jobs import MAX_UPLOAD_BYTES as MAX_UPLOAD_BYTES
+from shezhi.core.import_jobs import error_report as error_report
 from shezhi.core.models import Division
 from shezhi.core.personal_data import PersonalKind, mask
 
@@ -37,12 +33,6 @@ from .credit_code import issue_credit_code
 from .models import Industry, OrgStatus, OrgType, SocialOrganization
 from .validators import OrganizationChecker, normalize_credit_code
 
-MAX_UPLOAD_BYTES = 20 * 1024 * 1024
-# A zip that inflates beyond this is refused before openpyxl touches it (zip bombs).
-MAX_UNCOMPRESSED_BYTES = 400 * 1024 * 1024
-MAX_ROWS = 100_000
-# The report keeps this many problems; the count says how many there were in all.
-MAX_STORED_ERRORS = 10_000
 PROGRESS_EVERY = 1_000
 SHEET_TITLE = gettext_lazy("社会组织")
 
@@ -56,17 +46,8 @@ def _yes_no(value: bool) -> str:
 
 
 @dataclass(frozen=True)
-class Column:
-    key: str  # the fact it fills, or "" for a column only shown for checking by eye
-    header: str  # the msgid; files in either language are read
-    export: Callable[[SocialOrganization], Any]
-    required: bool = False
-    note: str = ""  # how to fill it (msgid), for the template's instructions sheet
+class Column(import_jobs.Column[SocialOrganization]):
     width: int = 16
-
-    @property
-    def label(self) -> str:
-        return _(self.header)
 
 
 COLUMNS: tuple[Column, ...] = (
@@ -212,18 +193,6 @@ def template_workbook(*, user: Any = None) -> bytes:
     the import skips), and a sheet explaining every column."""
     from .selectors import registering_authorities
 
-    workbook = Workbook()
-    sheet: Any = workbook.active
-    sheet.title = str(SHEET_TITLE)
-    sheet.append([column.label for column in COLUMNS])
-    bold = Font(bold=True)
-    required_fill = PatternFill("solid", fgColor="FDE9D9")
-    for index, column in enumerate(COLUMNS, start=1):
-        cell = sheet.cell(row=1, column=index)
-        cell.font = bold
-        if column.required:
-            cell.fill = required_fill
-        sheet.column_dimensions[get_column_letter(index)].width = column.width
     authority = registering_authorities(user).first() if user is not None else None
     address = (
         Division.objects.filter(
@@ -234,118 +203,27 @@ def template_workbook(*, user: Any = None) -> bytes:
         if authority is not None
         else None
     )
-    sheet.append([safe_cell(value) for value in _sample(authority, address)])
-    grey = Font(italic=True, color="808080")
-    for cell in sheet[2]:
-        cell.font = grey
-    sheet.freeze_panes = "A2"
-    # Text columns stay text (a code typed in Excel must not become 4.4011810E+17).
-    for index, column in enumerate(COLUMNS, start=1):
-        if column.key in ("credit_code", "registration_authority", "address_division"):
-            for row in range(2, 5002):
-                sheet.cell(row=row, column=index).number_format = "@"
-
-    # Drop-downs from a hidden sheet (inline lists are limited to 255 characters).
-    lists = workbook.create_sheet("lists")
-    choice_lists = {
-        "org_type": [str(label) for label in OrgType.labels],
-        "industry": [str(label) for label in Industry.labels],
-        "charter_has_party_clause": [_("是"), _("否")],
-        "status": [str(label) for label in OrgStatus.labels],
-    }
-    for list_index, (key, values) in enumerate(choice_lists.items(), start=1):
-        letter = get_column_letter(list_index)
-        for row, value in enumerate(values, start=1):
-            lists.cell(row=row, column=list_index, value=value)
-        column_index = next(i for i, c in enumerate(COLUMNS, start=1) if c.key == key)
-        validation = DataValidation(
-            type="list", formula1=f"=lists!${letter}$1:${letter}${len(values)}", allow_blank=True
-        )
-        sheet.add_data_validation(validation)
-        target = get_column_letter(column_index)
-        validation.add(f"{target}2:{target}{MAX_ROWS + 1}")
-    lists.sheet_state = "hidden"
-
-    notes = workbook.create_sheet(_("填写说明"))
-    notes.append([_("列"), _("必填"), _("填写要求")])
-    for cell in notes[1]:
-        cell.font = bold
-    for column in COLUMNS:
-        notes.append(
-            [
-                column.label,
-                _("是") if column.required else "",
-                _(column.note) if column.note else "",
-            ]
-        )
-    notes.append([])
-    notes.append(
-        [
-            _("说明"),
-            "",
-            _(
-                "第一张工作表的第1行为列名，请勿修改；第2行为示例，导入时自动跳过。"
-                "文件中任何一行有问题，整个文件都不会导入，并给出逐行的问题清单。"
-            ),
-        ]
+    return import_jobs.template_workbook(
+        COLUMNS,
+        sheet_title=str(SHEET_TITLE),
+        sample=_sample(authority, address),
+        text_keys=("credit_code", "registration_authority", "address_division"),
+        choice_lists={
+            "org_type": [str(label) for label in OrgType.labels],
+            "industry": [str(label) for label in Industry.labels],
+            "charter_has_party_clause": [_("是"), _("否")],
+            "status": [str(label) for label in OrgStatus.labels],
+        },
+        note=_(
+            "第一张工作表的第1行为列名，请勿修改；第2行为示例，导入时自动跳过。"
+            "文件中任何一行有问题，整个文件都不会导入，并给出逐行的问题清单。"
+        ),
+        max_rows=MAX_ROWS,
     )
-    notes.column_dimensions["A"].width = 28
-    notes.column_dimensions["C"].width = 90
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
-# --------------------------------------------------------------------------------------------
-# The upload check: type and size by content, before anything is stored
-
-
-def upload_problem(file: IO[bytes], *, name: str, size: int) -> str | None:
-    """Why an upload is not an acceptable xlsx file, or None. Reads the zip directory only."""
-    if size > MAX_UPLOAD_BYTES:
-        return _("文件为%(size).1f MB，超过%(limit)d MB 的上限，请分批导入。") % {
-            "size": size / 1024 / 1024,
-            "limit": MAX_UPLOAD_BYTES // 1024 // 1024,
-        }
-    if size == 0:
-        return _("文件是空的。")
-    if Path(name).suffix.lower() != ".xlsx":
-        return _("只接受 Excel 工作簿（.xlsx）文件，当前文件为“%(name)s”。") % {
-            "name": Path(name).name
-        }
-    not_xlsx = _("文件内容不是 Excel 工作簿（.xlsx）：请用 Excel 或 WPS 另存为 .xlsx 后再上传。")
-    file.seek(0)
-    if file.read(4) != b"PK\x03\x04":
-        return not_xlsx
-    file.seek(0)
-    try:
-        with zipfile.ZipFile(file) as archive:
-            infos = archive.infolist()
-            names = {info.filename for info in infos}
-            if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
-                return not_xlsx
-            if sum(info.file_size for info in infos) > MAX_UNCOMPRESSED_BYTES:
-                return _("文件解压后过大，请分批导入。")
-            content_types = archive.read("[Content_Types].xml")
-    except (zipfile.BadZipFile, OSError, ValueError, RuntimeError):
-        return not_xlsx
-    finally:
-        file.seek(0)
-    if b"sheet.main+xml" not in content_types:
-        # e.g. a macro-enabled workbook renamed to .xlsx
-        return not_xlsx
-    return None
 
 
 # --------------------------------------------------------------------------------------------
 # Reading
-
-
-@dataclass(frozen=True)
-class RowError:
-    row: int  # the spreadsheet's row number (header = 1); 0 for the whole file
-    column: str  # the header as written in the file; "" for the whole row or file
-    message: str
 
 
 @dataclass
@@ -357,31 +235,6 @@ class ParsedRow:
     problems: dict[str, str] = field(default_factory=dict)
 
 
-def _text(value: Any) -> str:
-    """A cell as text: numbers that are codes lose their ".0", full-width characters fold."""
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    if isinstance(value, datetime.datetime):
-        value = value.date()
-    return unicodedata.normalize("NFKC", str(value)).strip()
-
-
-def _choice_map(choices: type[Any]) -> dict[str, str]:
-    """Label → value in Chinese and in the active language, plus the values themselves."""
-    mapping = {str(value): value for value in choices.values}
-    mapping.update({str(label): value for value, label in choices.choices})
-    with translation.override("zh-hans"):
-        mapping.update({str(label): value for value, label in choices.choices})
-    return {key.strip().lower(): value for key, value in mapping.items()}
-
-
-_DATE_PATTERNS = (
-    re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$"),
-    re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日?$"),
-    re.compile(r"^(\d{4})(\d{2})(\d{2})$"),
-)
 _TRUE = {"是", "yes", "y", "true", "1", "有", "√", "✓"}
 _FALSE = {"否", "no", "n", "false", "0", "无", "×", ""}
 
@@ -389,14 +242,19 @@ _FALSE = {"否", "no", "n", "false", "0", "无", "×", ""}
 class RowReader:
     """Turns the cells of one row into facts, noting the cells it cannot read."""
 
-    def __init__(self) -> None:
-        self.org_types = _choice_map(OrgType)
-        self.industries = _choice_map(Industry)
-        self.statuses = _choice_map(OrgStatus)
+    def __init__(self, positions: dict[str, int]) -> None:
+        self.positions = positions
+        self.org_types = choice_map(OrgType)
+        self.industries = choice_map(Industry)
+        self.statuses = choice_map(OrgStatus)
         self.true = {_("是").lower(), *_TRUE}
         self.false = {_("否").lower(), *_FALSE}
 
-    def read(self, number: int, cells: dict[str, Any]) -> ParsedRow:
+    def read(self, number: int, values: tuple[Any, ...]) -> ParsedRow:
+        cells = {
+            key: values[index] if index < len(values) else None
+            for key, index in self.positions.items()
+        }
         facts: dict[str, Any] = {}
         problems: dict[str, str] = {}
         for key in (
@@ -407,14 +265,14 @@ class RowReader:
             "legal_representative_phone",
         ):
             if key in cells:
-                facts[key] = _text(cells[key])
+                facts[key] = cell_text(cells[key])
         facts["legal_representative_phone"] = facts.get("legal_representative_phone") or None
-        facts["credit_code"] = normalize_credit_code(_text(cells.get("credit_code")))
+        facts["credit_code"] = normalize_credit_code(cell_text(cells.get("credit_code")))
         for key, mapping, message in (
             ("org_type", self.org_types, _("类型应为以下之一：%(choices)s。")),
             ("industry", self.industries, _("行业领域应为以下之一：%(choices)s。")),
         ):
-            text = _text(cells.get(key))
+            text = cell_text(cells.get(key))
             if not text:
                 facts[key] = ""
             elif text.lower() in mapping:
@@ -423,18 +281,18 @@ class RowReader:
                 choices = OrgType.labels if key == "org_type" else Industry.labels
                 problems[key] = message % {"choices": "、".join(str(c) for c in choices)}
         # Divisions are resolved for the whole file at once (see check_rows).
-        facts["registration_authority"] = _text(cells.get("registration_authority"))
-        facts["address_division"] = _text(cells.get("address_division"))
+        facts["registration_authority"] = cell_text(cells.get("registration_authority"))
+        facts["address_division"] = cell_text(cells.get("address_division"))
         facts["founded_on"] = self._date(cells.get("founded_on"), problems)
         facts["staff_count"] = self._count(cells.get("staff_count"), problems)
-        clause = _text(cells.get("charter_has_party_clause")).lower()
+        clause = cell_text(cells.get("charter_has_party_clause")).lower()
         if clause in self.true:
             facts["charter_has_party_clause"] = True
         elif clause in self.false:
             facts["charter_has_party_clause"] = False
         else:
             problems["charter_has_party_clause"] = _("应填写“是”或“否”。")
-        status_text = _text(cells.get("status")).lower()
+        status_text = cell_text(cells.get("status")).lower()
         status: str = OrgStatus.ACTIVE
         if status_text:
             if status_text in self.statuses:
@@ -447,22 +305,15 @@ class RowReader:
 
     @staticmethod
     def _date(value: Any, problems: dict[str, str]) -> datetime.date | None:
-        if value is None or value == "":
+        try:
+            if isinstance(value, str) and value and not cell_text(value):
+                raise NotADate("")  # a cell of spaces is reported, not taken as left empty
+            return parse_date(value)
+        except NotADate as exc:
+            problems["founded_on"] = _("“%(value)s”不是有效日期，格式如 2016-12-31。") % {
+                "value": exc.args[0]
+            }
             return None
-        if isinstance(value, datetime.datetime):
-            return value.date()
-        if isinstance(value, datetime.date):
-            return value
-        text = _text(value)
-        for pattern in _DATE_PATTERNS:
-            match = pattern.match(text)
-            if match:
-                try:
-                    return datetime.date(*(int(part) for part in match.groups()))
-                except ValueError:
-                    break
-        problems["founded_on"] = _("“%(value)s”不是有效日期，格式如 2016-12-31。") % {"value": text}
-        return None
 
     @staticmethod
     def _count(value: Any, problems: dict[str, str]) -> int | None:
@@ -475,73 +326,23 @@ class RowReader:
             return value
         if isinstance(value, float) and value.is_integer():
             return int(value)
-        text = _text(value).replace(",", "")
+        text = cell_text(value).replace(",", "")
         if re.fullmatch(r"-?\d+", text):
             return int(text)
         problems["staff_count"] = _("从业人员数应为整数。")
         return None
 
 
-def read_workbook(file: IO[bytes] | str | Path) -> Iterator[tuple[int, tuple[Any, ...]]]:
-    """(row number, cell values) of the first sheet, streamed (read-only mode)."""
-    from openpyxl import load_workbook
-
-    workbook = load_workbook(file, read_only=True, data_only=True)
-    try:
-        sheet: Any = workbook.worksheets[0]
-        # Without this, openpyxl reads the whole sheet once more to size it (when the file
-        # states no dimension, or a wrong one); rows then come unpadded, which is all we need.
-        sheet.reset_dimensions()
-        yield from enumerate(sheet.iter_rows(values_only=True), start=1)
-    finally:
-        workbook.close()
-
-
-def _header_key(text: str) -> str:
-    return re.sub(r"[\s*＊]", "", text).lower()
-
-
 def header_columns(header: Iterable[Any]) -> tuple[dict[str, int], dict[str, str], list[str]]:
-    """Which column holds each fact, the header as written, and the required headers missing.
-
-    A header matches its column in Chinese or in the active language; the "核对用" columns
-    are ignored.
-    """
-    wanted: dict[str, Column] = {}
-    for column in FACT_COLUMNS:
-        wanted[_header_key(column.header)] = column
-        wanted[_header_key(column.label)] = column
-    positions: dict[str, int] = {}
-    written: dict[str, str] = {}
-    for index, cell in enumerate(header):
-        text = _text(cell)
-        found = wanted.get(_header_key(text))
-        if found is not None and found.key not in positions:
-            positions[found.key] = index
-            written[found.key] = text
-    missing = [c.label for c in FACT_COLUMNS if c.required and c.key not in positions]
-    return positions, written, missing
+    """Which column holds each fact, the header as written, and the required headers missing
+    (import_jobs.header_columns)."""
+    return import_jobs.header_columns(header, FACT_COLUMNS)
 
 
 # --------------------------------------------------------------------------------------------
 # Checking a whole file
 
-
-@dataclass
-class CheckedFile:
-    rows: list[ParsedRow] = field(default_factory=list)
-    errors: list[RowError] = field(default_factory=list)
-    error_count: int = 0
-    skipped_sample: bool = False
-
-    def add(self, error: RowError) -> None:
-        self.error_count += 1
-        if len(self.errors) < MAX_STORED_ERRORS:
-            self.errors.append(error)
-
-    @property
-    def ok(self) -> bool:
-        return self.error_count == 0
+CheckedFile = import_jobs.CheckedFile[ParsedRow]
 
 
 def check_file(
@@ -555,44 +356,16 @@ def check_file(
     `progress(done, total)` is called every PROGRESS_EVERY rows while checking.
     """
     result = CheckedFile()
-    whole = _("无法读取文件：请确认它是有效的 .xlsx 文件。")
-    try:
-        table = read_workbook(file)
-        first = next(table, None)
-        if first is None:
-            result.add(RowError(0, "", _("文件是空的。")))
-            return result
-        header_row, header = first
-        positions, written, missing = header_columns(header)
-        if missing:
-            message = _("缺少列：%(columns)s。请使用下载的导入模板，勿修改第一行的列名。")
-            result.add(RowError(header_row, "", message % {"columns": "、".join(missing)}))
-            return result
-        reader = RowReader()
-        for number, values in table:
-            if not any(v not in (None, "") for v in values):
-                continue
-            if len(result.rows) >= MAX_ROWS:
-                message = _("文件超过%(n)s行，请分批导入。") % {"n": f"{MAX_ROWS:,}"}
-                result.add(RowError(number, "", message))
-                return result
-            cells = {
-                key: values[index] if index < len(values) else None
-                for key, index in positions.items()
-            }
-            parsed = reader.read(number, cells)
-            if parsed.facts["credit_code"] == SAMPLE_CREDIT_CODE:
-                result.skipped_sample = True
-                continue
-            result.rows.append(parsed)
-    except Exception:  # a corrupt workbook raises whatever its parser raises
-        result.rows = []
-        result.add(RowError(0, "", whole))
-        return result
-    if not result.rows:
-        result.add(RowError(0, "", _("文件中没有数据行（示例行不计）。")))
-        return result
-    _check_rows(result, written, actor=actor, progress=progress)
+    result.rows, written = import_jobs.read_sheet(
+        file,
+        result,
+        header_columns=header_columns,
+        reader=lambda positions: RowReader(positions).read,
+        is_sample=lambda row: row.facts["credit_code"] == SAMPLE_CREDIT_CODE,
+        max_rows=MAX_ROWS,
+    )
+    if written is not None:
+        _check_rows(result, written, actor=actor, progress=progress)
     return result
 
 
@@ -637,17 +410,8 @@ def _check_rows(
             else:
                 first_seen[code] = row.row
         for key, messages in problems.items():
-            column = written.get(key) or _column_label(key)
+            column = written.get(key) or import_jobs.column_label(FACT_COLUMNS, key)
             for message in messages:
                 result.add(RowError(row.row, column, message))
         if progress is not None and (done % PROGRESS_EVERY == 0 or done == total):
             progress(done, total)
-
-
-def _column_label(key: str) -> str:
-    return next((column.label for column in FACT_COLUMNS if column.key == key), key)
-
-
-def error_report(errors: Iterable[tuple[int, str, str]]) -> Iterator[list[Any]]:
-    for row, column, message in errors:
-        yield [row or "", column, message]

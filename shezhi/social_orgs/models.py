@@ -9,6 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from shezhi.core.fields import BlindIndexField, EncryptedField, PathField
+from shezhi.core.import_jobs import ImportJob, stored_name
+from shezhi.core.import_jobs import ImportStatus as ImportStatus  # (re-exported)
 from shezhi.core.models import Division
 from shezhi.core.personal_data import PersonalKind
 from shezhi.core.scoping import ScopedQuerySet
@@ -174,86 +176,14 @@ class SocialOrganization(models.Model):
 # xlsx imports (imports.py, tasks.py): one row per uploaded file, with its progress and report
 
 
-class ImportStatus(models.TextChoices):
-    PENDING = "pending", _("排队中")
-    VALIDATING = "validating", _("正在校验")
-    INVALID = "invalid", _("未通过校验，未导入")
-    WRITING = "writing", _("正在写入")
-    DONE = "done", _("已导入")
-    FAILED = "failed", _("导入出错，未导入")
-
-
 def import_upload_to(instance: OrganizationImport, filename: str) -> str:
-    # The stored name is ours, never the uploader's: no path tricks, no clashes.
-    import uuid
-
-    return f"imports/social_orgs/{uuid.uuid4().hex}.xlsx"
+    return stored_name("social_orgs")
 
 
-class OrganizationImportQuerySet(models.QuerySet):
-    def visible_to(self, user: object) -> OrganizationImportQuerySet:
-        """An import file holds personal data (phones) of many organizations: only the officer
-        who uploaded it (and a superuser) may see it and its report."""
-        if not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", False):
-            return self.none()
-        if getattr(user, "is_superuser", False):
-            return self
-        return self.filter(created_by=user)
-
-
-class OrganizationImport(models.Model):
-    created_by = models.ForeignKey(
-        "accounts.User", verbose_name=_("导入人"), on_delete=models.PROTECT, related_name="+"
-    )
-    # Stored under MEDIA_ROOT (outside the web root); never served back.
+class OrganizationImport(ImportJob):
     file = models.FileField(_("文件"), upload_to=import_upload_to, max_length=200)
-    original_name = models.CharField(_("原文件名"), max_length=200)
-    size = models.PositiveIntegerField(_("文件大小（字节）"))
-    status = models.CharField(
-        _("状态"), max_length=12, choices=ImportStatus.choices, default=ImportStatus.PENDING
-    )
-    total_rows = models.PositiveIntegerField(_("数据行数"), default=0)
     processed_rows = models.PositiveIntegerField(_("已校验行数"), default=0)
-    created_count = models.PositiveIntegerField(_("新登记数"), default=0)
-    error_count = models.PositiveIntegerField(_("问题数"), default=0)
-    # [[row, column header, message], ...], the first imports.MAX_STORED_ERRORS of them.
-    errors = models.JSONField(_("问题清单"), default=list, blank=True)
-    message = models.TextField(_("说明"), blank=True)
-    created_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
-    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
-    seconds = models.FloatField(_("用时（秒）"), null=True, blank=True)
 
-    objects = OrganizationImportQuerySet.as_manager()
-
-    ALLOWED_TRANSITIONS: ClassVar[dict[str, set[str]]] = {
-        ImportStatus.PENDING: {ImportStatus.VALIDATING, ImportStatus.FAILED},
-        ImportStatus.VALIDATING: {ImportStatus.INVALID, ImportStatus.WRITING, ImportStatus.FAILED},
-        ImportStatus.WRITING: {ImportStatus.DONE, ImportStatus.FAILED},
-        ImportStatus.INVALID: set(),
-        ImportStatus.DONE: set(),
-        ImportStatus.FAILED: set(),
-    }
-
-    class Meta:
+    class Meta(ImportJob.Meta):
         verbose_name = _("社会组织导入")
         verbose_name_plural = _("社会组织导入")
-        ordering = ["-created_at", "-pk"]
-
-    def __str__(self) -> str:
-        return self.original_name
-
-    @property
-    def is_running(self) -> bool:
-        return self.status in (
-            ImportStatus.PENDING,
-            ImportStatus.VALIDATING,
-            ImportStatus.WRITING,
-        )
-
-    @property
-    def percent(self) -> int:
-        if self.status in (ImportStatus.DONE, ImportStatus.INVALID):
-            return 100
-        if not self.total_rows:
-            return 0
-        return min(100, self.processed_rows * 100 // self.total_rows)

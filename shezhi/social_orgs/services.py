@@ -8,20 +8,18 @@ History (simple-history). Status moves only through `core.workflows.transition`.
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from shezhi.core.import_jobs import import_job_run, import_job_start
 from shezhi.core.models import Division, StatusChange
 from shezhi.core.workflows import transition
 
-from .models import ImportStatus, OrganizationImport, OrgStatus, SocialOrganization
+from .models import OrganizationImport, OrgStatus, SocialOrganization
 from .permissions import (
     OWN_ORGANIZATION_FIELDS,
     can_change_organization_status,
@@ -238,44 +236,19 @@ STATUS_ACTIONS = {
 def organization_import_start(*, actor: Any, upload: Any) -> OrganizationImport:
     """Store an uploaded xlsx file under MEDIA_ROOT and queue its import.
 
-    Type and size are checked by content before anything is stored (imports.upload_problem);
+    Type and size are checked by content before anything is stored (import_jobs.upload_problem);
     the rows are checked by the task. Raises PermissionDenied or ValidationError({"file": …}).
     """
     from . import imports, tasks
 
     if not can_import_organizations(actor):
         raise PermissionDenied(_("只有县级以上民政部门的工作人员可以导入社会组织。"))
-    name = str(getattr(upload, "name", "") or "")
-    problem = imports.upload_problem(upload, name=name, size=int(upload.size or 0))
-    if problem:
-        raise ValidationError({"file": [problem]})
-    job = OrganizationImport(
-        created_by=actor, original_name=Path(name).name[:200], size=upload.size
-    )
-    job.file.save("upload.xlsx", upload, save=False)
-    job.save()
-    transaction.on_commit(lambda: tasks.run_organization_import.delay(job.pk))
-    return job
-
-
-def _progress(job: OrganizationImport, **values: Any) -> None:
-    # Outside any transaction (the task runs in autocommit), so the page polling it sees each
-    # update at once.
-    OrganizationImport.objects.filter(pk=job.pk).update(**values)
-    for key, value in values.items():
-        setattr(job, key, value)
-
-
-def _finish(job: OrganizationImport, status: str, *, started: float, **values: Any) -> None:
-    job.finished_at = timezone.now()
-    job.seconds = time.monotonic() - started
-    for key, value in values.items():
-        setattr(job, key, value)
-    transition(
-        job,
-        status,
-        actor=job.created_by,
-        update_fields=("finished_at", "seconds", *values),
+    return import_job_start(
+        OrganizationImport,
+        actor=actor,
+        upload=upload,
+        task=tasks.run_organization_import,
+        max_bytes=imports.MAX_UPLOAD_BYTES,
     )
 
 
@@ -287,48 +260,17 @@ def organization_import_run(*, import_id: int) -> OrganizationImport:
     """
     from . import imports
 
-    job = OrganizationImport.objects.select_related("created_by").get(pk=import_id)
-    if job.status != ImportStatus.PENDING:
-        return job  # a retried task must not run an import twice
-    started = time.monotonic()
-    actor = job.created_by
-    transition(job, ImportStatus.VALIDATING, actor=actor)
-    try:
-        with job.file.open("rb") as handle:
-            checked = imports.check_file(
-                handle,
-                actor=actor,
-                progress=lambda done, total: _progress(job, processed_rows=done, total_rows=total),
-            )
-        if not checked.ok:
-            _finish(
-                job,
-                ImportStatus.INVALID,
-                started=started,
-                total_rows=len(checked.rows),
-                error_count=checked.error_count,
-                errors=[[e.row, e.column, e.message] for e in checked.errors],
-            )
-            return job
-        _progress(job, total_rows=len(checked.rows), processed_rows=len(checked.rows))
-        transition(job, ImportStatus.WRITING, actor=actor)
-        created = _write_rows(checked.rows, actor=actor)
-    except Exception as exc:
-        logger.exception("organization import %s failed", import_id)
-        job.refresh_from_db(fields=["status"])
-        if (
-            job.status in OrganizationImport.ALLOWED_TRANSITIONS
-            and ImportStatus.FAILED in (OrganizationImport.ALLOWED_TRANSITIONS[job.status])
-        ):
-            message = (
-                _("写入时发现统一社会信用代码已被他人登记，整个文件未导入，请重新上传。")
-                if isinstance(exc, IntegrityError)
-                else _("导入出错，整个文件未导入：%(error)s") % {"error": type(exc).__name__}
-            )
-            _finish(job, ImportStatus.FAILED, started=started, message=message)
-        return job
-    _finish(job, ImportStatus.DONE, started=started, created_count=created)
-    return job
+    return import_job_run(
+        OrganizationImport,
+        import_id=import_id,
+        check=imports.check_file,
+        # The page keeps showing the rows checked while the one transaction writes them.
+        write=lambda rows, actor, progress: _write_rows(rows, actor=actor),
+        counts_writes=False,
+        taken_message=_("写入时发现统一社会信用代码已被他人登记，整个文件未导入，请重新上传。"),
+        logger=logger,
+        name="organization import",
+    )
 
 
 @transaction.atomic

@@ -3,18 +3,16 @@ with phones masked on the page and in the export; everyone else is turned away."
 
 from __future__ import annotations
 
-from io import BytesIO
 from typing import Any
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from openpyxl import load_workbook
 
 from shezhi.accounts.models import User
 from shezhi.accounts.permissions import can_manage_users
 from shezhi.core.roles import Role
-from shezhi.core.testing import TOWN, VILLAGE, Personas, make_user
+from shezhi.core.testing import TOWN, VILLAGE, Personas, make_user, workbook_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -23,10 +21,7 @@ PHONE, MASKED = "13912345678", "139****5678"
 
 
 def export(client: Any, **params: str) -> list[tuple[Any, ...]]:
-    response = client.get(LIST, {"format": "xlsx", **params})
-    assert response.status_code == 200
-    sheet = load_workbook(BytesIO(b"".join(response.streaming_content))).worksheets[0]
-    return list(sheet.iter_rows(values_only=True))
+    return workbook_rows(client.get(LIST, {"format": "xlsx", **params}))
 
 
 def usernames(rows: list[tuple[Any, ...]]) -> set[str]:

@@ -4,8 +4,8 @@ import gzip
 import hashlib
 import io
 from collections.abc import Iterator
-from typing import Any
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.contrib.auth.models import Group, Permission

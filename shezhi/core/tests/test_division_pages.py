@@ -3,17 +3,22 @@ answering only inside the officer's jurisdiction."""
 
 from __future__ import annotations
 
-from io import BytesIO
 from typing import Any
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from openpyxl import load_workbook
 
 from shezhi.core import selectors
 from shezhi.core.models import Division
-from shezhi.core.testing import COUNTY, NEIGHBOUR_COUNTY, NEIGHBOUR_TOWN, TOWN, Personas
+from shezhi.core.testing import (
+    COUNTY,
+    NEIGHBOUR_COUNTY,
+    NEIGHBOUR_TOWN,
+    TOWN,
+    Personas,
+    workbook_rows,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -36,13 +41,6 @@ def villages_under(
         for n in range(start, start + count)
     ]
     return Division.objects.bulk_create(rows)
-
-
-def workbook_rows(response: Any) -> list[tuple[Any, ...]]:
-    assert response.status_code == 200
-    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
-    sheet = load_workbook(BytesIO(b"".join(response.streaming_content))).worksheets[0]
-    return list(sheet.iter_rows(values_only=True))
 
 
 def table_body(response: Any) -> str:

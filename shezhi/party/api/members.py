@@ -453,7 +453,9 @@ def _detail(
     request: HttpRequest, member: PartyMember, warnings: list[str] | None = None
 ) -> PartyMember:
     """The member as the detail schema reads it (re-read with its relations), reveal logged."""
-    fresh = selectors.member_rows().prefetch_related("sponsors").filter(pk=member.pk).first()
+    fresh: PartyMember | None = (
+        selectors.member_rows().prefetch_related("sponsors").filter(pk=member.pk).first()
+    )
     member = fresh or member
     member._api_warnings = list(warnings or [])  # type: ignore[attr-defined]
     _answer(request, [member])

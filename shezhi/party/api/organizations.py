@@ -20,7 +20,7 @@ from typing import Any, Literal
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
-from django.http import FileResponse, Http404, HttpRequest, QueryDict
+from django.http import Http404, HttpRequest, QueryDict
 from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.errors import ValidationError as NinjaValidationError
@@ -40,7 +40,6 @@ from ..forms.organizations import (
     PartyOrganizationFilterForm,
 )
 from ..models import (
-    ApplicationDocument,
     ApplicationKind,
     ApplicationStatus,
     Formation,
@@ -63,6 +62,7 @@ from ..permissions import (
 )
 from ..selectors import organizations as selectors
 from ..services import organizations as services
+from ..views._documents import document_response
 
 router = Router(tags=["party organizations"])
 
@@ -154,49 +154,22 @@ class PostOut(Schema):
     since: date
 
 
+def _fact(name: str, description: str | None = None) -> Any:
+    # The detail's extra facts are computed once by _detail() and kept beside the record in
+    # `detail_facts` (some of their names are the model's own relations); ninja reads the dotted
+    # alias from there. Answers and the OpenAPI document still use the field's own name.
+    return Field(alias=f"detail_facts.{name}", description=description)
+
+
 class PartyOrgDetailOut(PartyOrgOut):
-    covered_organizations: list[CoveredOrgOut]
-    posts: list[PostOut] = Field(description="The sitting committee.")
-    children: list[PartyOrgBrief]
-    members_on_roll: int
-    full_members: int
-    members_by_stage: dict[str, int]
-    reelection_due: bool
-    term_expired: bool
-
-    # The detail's extra facts are computed once by _detail() and kept beside the record (some
-    # of their names are the model's own relations).
-    @staticmethod
-    def resolve_covered_organizations(obj: PartyOrganization) -> Any:
-        return obj._api_detail["covered_organizations"]  # type: ignore[attr-defined]
-
-    @staticmethod
-    def resolve_posts(obj: PartyOrganization) -> Any:
-        return obj._api_detail["posts"]  # type: ignore[attr-defined]
-
-    @staticmethod
-    def resolve_children(obj: PartyOrganization) -> Any:
-        return obj._api_detail["children"]  # type: ignore[attr-defined]
-
-    @staticmethod
-    def resolve_members_on_roll(obj: PartyOrganization) -> Any:
-        return obj._api_detail["members_on_roll"]  # type: ignore[attr-defined]
-
-    @staticmethod
-    def resolve_full_members(obj: PartyOrganization) -> Any:
-        return obj._api_detail["full_members"]  # type: ignore[attr-defined]
-
-    @staticmethod
-    def resolve_members_by_stage(obj: PartyOrganization) -> Any:
-        return obj._api_detail["members_by_stage"]  # type: ignore[attr-defined]
-
-    @staticmethod
-    def resolve_reelection_due(obj: PartyOrganization) -> Any:
-        return obj._api_detail["reelection_due"]  # type: ignore[attr-defined]
-
-    @staticmethod
-    def resolve_term_expired(obj: PartyOrganization) -> Any:
-        return obj._api_detail["term_expired"]  # type: ignore[attr-defined]
+    covered_organizations: list[CoveredOrgOut] = _fact("covered_organizations")
+    posts: list[PostOut] = _fact("posts", "The sitting committee.")
+    children: list[PartyOrgBrief] = _fact("children")
+    members_on_roll: int = _fact("members_on_roll")
+    full_members: int = _fact("full_members")
+    members_by_stage: dict[str, int] = _fact("members_by_stage")
+    reelection_due: bool = _fact("reelection_due")
+    term_expired: bool = _fact("term_expired")
 
 
 class PartyOrgFilter(Schema):
@@ -284,7 +257,7 @@ def _detail(organization: PartyOrganization) -> PartyOrganization:
         "term_expired": overview.term_expired,
     }
     organization.covered_count = extra["covered_count"]  # type: ignore[attr-defined]
-    organization._api_detail = extra  # type: ignore[attr-defined]
+    organization.detail_facts = extra  # type: ignore[attr-defined]
     return organization
 
 
@@ -705,22 +678,7 @@ def document_upload(
 def document_download(request: HttpRequest, application_id: int, document_id: int) -> Any:
     user = _reader(request)
     application = selectors.application_for(user, application_id)
-    document = ApplicationDocument.objects.filter(application=application, pk=document_id).first()
-    if document is None:
-        raise Http404
-    extension, content_type = services.document_type(document)
-    try:
-        handle = document.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=f"{document.title}.{extension}",
-        content_type=content_type,
-    )
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return document_response(application, document_id)
 
 
 # --- instructors -----------------------------------------------------------------------------

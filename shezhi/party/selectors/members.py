@@ -21,11 +21,13 @@ from ..models import (
     CommitteePost,
     MemberStatus,
     PartyMember,
+    PartyMemberQuerySet,
     PartyOrganization,
     PartyOrgKind,
     PartyOrgStatus,
     Stage,
     Transfer,
+    TransferQuerySet,
     TransferStatus,
 )
 
@@ -33,7 +35,7 @@ ID_NUMBER_LIKE = re.compile(r"^\d{17}[\dXx]$")
 PHONE_LIKE = re.compile(r"^\+?[\d\s\-()]{7,20}$")
 
 
-def member_rows() -> QuerySet[PartyMember]:
+def member_rows() -> PartyMemberQuerySet:
     """Members as the list, its export and the API list show them (not yet scoped)."""
     return PartyMember.objects.select_related("branch", "employer", "division")
 
@@ -141,7 +143,7 @@ def transfer_targets() -> QuerySet[PartyOrganization]:
 # --- transfers -----------------------------------------------------------------------------------
 
 
-def transfer_rows() -> QuerySet[Transfer]:
+def transfer_rows() -> TransferQuerySet:
     return Transfer.objects.select_related(
         "member", "from_branch", "to_branch", "from_branch__division", "to_branch__division"
     )

@@ -452,6 +452,7 @@ def _full_members(org: SocialOrganization, count: int, first: int) -> None:
 
 
 def _application(branch: PartyOrganization, status: str, name: str, by: Any) -> Any:
+    assert branch.parent is not None, "an application goes to the branch's superior"
     return PartyOrgApplication.objects.create(
         kind=ApplicationKind.CHANGE,
         party_organization=branch,

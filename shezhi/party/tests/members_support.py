@@ -38,7 +38,7 @@ def make_id_number(
 def dates_for(stage: str, *, today: date | None = None) -> dict[str, date]:
     """Stage dates that satisfy every interval of the rules, ending recently at `stage`."""
     today = today or timezone.localdate()
-    steps = {
+    steps: dict[str, date] = {
         Stage.APPLICANT: today - timedelta(days=1200),
         Stage.ACTIVIST: today - timedelta(days=1100),
         Stage.CANDIDATE: today - timedelta(days=700),

@@ -8,6 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from shezhi.accounts.models import ApiToken
+from shezhi.core.testing import downloaded
 from shezhi.party.models import ApplicationStatus, PartyOrganization, PartyOrgApplication
 
 pytestmark = pytest.mark.django_db
@@ -189,6 +190,6 @@ def test_documents_through_the_api(party_world, settings, tmp_path) -> None:
     assert good.status_code == 201, good.content
     download = county.get(good.json()["download_url"])
     assert download.status_code == 200
-    assert b"".join(download.streaming_content) == b"%PDF-1.4 test"
+    assert downloaded(download) == b"%PDF-1.4 test"
     assert api(party_world.neighbour_party).get(good.json()["download_url"]).status_code == 404
     assert county.get(f"{URL}{pk}").json()["document_count"] == 1

@@ -10,6 +10,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
+from shezhi.core.testing import downloaded
 from shezhi.party.models import ApplicationDocument, ApplicationKind, Formation, PartyOrgKind
 from shezhi.party.services.organizations import (
     application_create,
@@ -157,7 +158,7 @@ def test_the_page_uploads_and_the_download_is_checked(party_world, application, 
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"].startswith("attachment")
-    assert b"".join(response.streaming_content) == PDF
+    assert downloaded(response) == PDF
     # The superior's officer reads it; a neighbouring county's officer does not learn it exists.
     assert page(party_world.city_party).get(url).status_code == 200
     assert page(party_world.neighbour_party).get(url).status_code == 404

@@ -107,7 +107,7 @@ def test_the_page_shows_tables_beside_the_charts_and_exports(people: Personas) -
     assert "增城区" in page and "?division=440118" in page
     export = client.get(reverse("party:coverage"), {"division": "440100", "format": "xlsx"})
     sheet = openpyxl.load_workbook(io.BytesIO(export.getvalue())).worksheets[0]
-    rows = list(sheet.iter_rows(values_only=True))  # type: ignore[union-attr]
+    rows = list(sheet.iter_rows(values_only=True))
     assert rows[1][1] == "440100"
     assert COUNTY in [row[1] for row in rows[2:]]
 

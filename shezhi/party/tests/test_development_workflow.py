@@ -268,6 +268,7 @@ def test_it_refuses_a_step_dated_in_the_future_or_before_the_previous_one(
             to=Stage.ACTIVIST,
             on=TODAY + timedelta(days=1),
         )
+    assert member.applied_on is not None
     with pytest.raises(ValidationError, match="早于上一阶段"):
         member_advance(
             actor=party_world.county_party,
@@ -296,6 +297,7 @@ def test_it_extends_a_probation_once_and_not_twice(party_world: PartyWorld) -> N
     )
     member.refresh_from_db()
     assert member.probation_extended
+    assert member.probationary_on is not None
     expected_end = rules.add_months(rules.add_years(member.probationary_on, 1), 6)
     assert member.probation_extended_until == expected_end
     todo = Todo.objects.get(kind=PROBATION_TODO, subject_id=str(member.pk))
@@ -419,6 +421,7 @@ def test_it_reminds_the_branch_of_probations_ending_within_thirty_days_once(
     assert probation_reminders_raise(today=TODAY) == 1
     assert probation_reminders_raise(today=TODAY) == 0
     todo = Todo.objects.get(kind=PROBATION_TODO)
+    assert ending.probationary_on is not None
     assert todo.subject_id == str(ending.pk)
     assert not Todo.objects.filter(subject_id=str(later.pk), kind=PROBATION_TODO).exists()
     assert todo.due_on >= rules.add_years(ending.probationary_on, 1) - timedelta(days=4)

@@ -223,6 +223,7 @@ def test_transfers_through_the_api(
 ) -> None:
     w = party_world
     huangpu_branch = members["huangpu"].branch
+    assert huangpu_branch is not None
     sender = api(w.county_party)
     response = post(
         sender,

@@ -3,6 +3,7 @@ party organization, their documents, and the superior's decision."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -10,11 +11,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from shezhi.core.scoping import jurisdiction_path, prefix_q
+from shezhi.core.views.actions import workflow_action
 from shezhi.core.views.detail import HISTORY, OVERVIEW, render_detail
 from shezhi.core.views.listing import Column, ListPage, display
 from shezhi.core.workflows import TransitionNotAllowed
@@ -31,7 +34,6 @@ from ..forms.organizations import (
     WithdrawForm,
 )
 from ..models import (
-    ApplicationDocument,
     ApplicationKind,
     ApplicationStatus,
     PartyOrganization,
@@ -51,6 +53,7 @@ from ..permissions import (
 )
 from ..selectors import organizations as selectors
 from ..services import organizations as services
+from ._documents import document_response
 
 
 def _check(user: Any) -> None:
@@ -62,6 +65,21 @@ def _subject(application: PartyOrgApplication) -> str:
     if application.party_organization is not None:
         return application.party_organization.name
     return str(application.proposal.get("name", ""))
+
+
+def _application(
+    request: HttpRequest, pk: int, allowed: Callable[[Any, PartyOrgApplication], bool]
+) -> PartyOrgApplication:
+    """The application (404 outside the user's view) if `allowed` lets the user act on it (403)."""
+    _check(request.user)
+    application = selectors.application_for(request.user, pk)
+    if not allowed(request.user, application):
+        raise PermissionDenied
+    return application
+
+
+def _page(application: PartyOrgApplication) -> str:
+    return reverse("party:application_detail", args=[application.pk])
 
 
 class ApplicationList(ListPage):
@@ -238,10 +256,7 @@ def application_create(request: HttpRequest, kind: str) -> HttpResponse:
 
 
 def application_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    _check(request.user)
-    application = selectors.application_for(request.user, pk)
-    if not can_edit_application(request.user, application):
-        raise PermissionDenied
+    application = _application(request, pk, can_edit_application)
     kind, organization = application.kind, application.party_organization
     if request.method != "POST":
         form = _form(
@@ -314,129 +329,75 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _conflict(request: HttpRequest, exc: Exception) -> None:
-    messages.error(request, str(exc))
-
-
-def _validation(request: HttpRequest, exc: ValidationError) -> None:
-    for message in exc.messages:
-        messages.error(request, message)
-
-
 @require_POST
 def application_submit(request: HttpRequest, pk: int) -> HttpResponse:
-    _check(request.user)
-    application = selectors.application_for(request.user, pk)
-    if not is_applicant_side(request.user, application):
-        raise PermissionDenied
-    try:
-        services.application_submit(actor=request.user, application=application)
-    except TransitionNotAllowed as exc:
-        _conflict(request, exc)
-    except ValidationError as exc:
-        _validation(request, exc)
-    else:
-        messages.success(
-            request,
-            _("已提交“%(superior)s”审批。") % {"superior": application.superior.name},
-        )
-    return redirect("party:application_detail", application.pk)
+    application = _application(request, pk, is_applicant_side)
+    return workflow_action(
+        request,
+        step=lambda data: services.application_submit(actor=request.user, application=application),
+        done=lambda submitted: (
+            _("已提交“%(superior)s”审批。") % {"superior": submitted.superior.name}
+        ),
+        back=_page(application),
+    )
 
 
 @require_POST
 def application_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
-    _check(request.user)
-    application = selectors.application_for(request.user, pk)
-    if not is_applicant_side(request.user, application):
-        raise PermissionDenied
+    application = _application(request, pk, is_applicant_side)
+    # The reason is optional: one that does not fit is dropped, the withdrawal still goes ahead.
     form = WithdrawForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
-    try:
-        services.application_withdraw(actor=request.user, application=application, reason=reason)
-    except TransitionNotAllowed as exc:
-        _conflict(request, exc)
-    else:
-        messages.success(request, _("申请已撤回。"))
-    return redirect("party:application_detail", application.pk)
+    return workflow_action(
+        request,
+        step=lambda data: services.application_withdraw(
+            actor=request.user, application=application, reason=reason
+        ),
+        done=_("申请已撤回。"),
+        back=_page(application),
+    )
 
 
 @require_POST
 def application_decide(request: HttpRequest, pk: int) -> HttpResponse:
-    _check(request.user)
-    application = selectors.application_for(request.user, pk)
-    # Not the superior's officer: 403. Already decided: a message (the state said no).
-    if not is_decider(request.user, application):
-        raise PermissionDenied
-    form = DecisionForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("请选择审批结果。"))
-        return redirect("party:application_detail", application.pk)
-    approve = form.cleaned_data["decision"] == "approve"
-    try:
-        services.application_decide(
+    # Not the superior's officer: 403. Already decided: a message (the state said no), also when
+    # another officer decided first: the row lock let only one of them through.
+    application = _application(request, pk, is_decider)
+    return workflow_action(
+        request,
+        form=DecisionForm(request.POST),
+        invalid=_("请选择审批结果。"),
+        step=lambda data: services.application_decide(
             actor=request.user,
             application=application,
-            approve=approve,
-            reason=form.cleaned_data["reason"],
-        )
-    except TransitionNotAllowed as exc:
-        # Another officer decided first: the row lock let only one of them through.
-        _conflict(request, exc)
-    except ValidationError as exc:
-        _validation(request, exc)
-    else:
-        messages.success(
-            request, _("已批准，党组织信息已更新。") if approve else _("已作出不予批准决定。")
-        )
-    return redirect("party:application_detail", application.pk)
+            approve=data["decision"] == "approve",
+            reason=data["reason"],
+        ),
+        done=lambda decided: (
+            _("已批准，党组织信息已更新。")
+            if decided.status == ApplicationStatus.APPROVED
+            else _("已作出不予批准决定。")
+        ),
+        back=_page(application),
+    )
 
 
 @require_POST
 def document_upload(request: HttpRequest, pk: int) -> HttpResponse:
-    _check(request.user)
-    application = selectors.application_for(request.user, pk)
-    if not can_attach_documents(request.user, application):
-        raise PermissionDenied
-    form = DocumentForm(request.POST, request.FILES)
-    if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, str(error))
-        return redirect("party:application_detail", application.pk)
-    try:
-        document = services.document_attach(
-            actor=request.user,
-            application=application,
-            file=form.cleaned_data["file"],
-            title=form.cleaned_data["title"],
-        )
-    except ValidationError as exc:
-        _validation(request, exc)
-    except TransitionNotAllowed as exc:
-        _conflict(request, exc)
-    else:
-        messages.success(request, _("已上传：%(title)s") % {"title": document.title})
-    return redirect("party:application_detail", application.pk)
+    application = _application(request, pk, can_attach_documents)
+    return workflow_action(
+        request,
+        form=DocumentForm(request.POST, request.FILES),
+        step=lambda data: services.document_attach(
+            actor=request.user, application=application, file=data["file"], title=data["title"]
+        ),
+        done=lambda document: _("已上传：%(title)s") % {"title": document.title},
+        back=_page(application),
+    )
 
 
 @require_GET
 def document_download(request: HttpRequest, pk: int, document_pk: int) -> FileResponse:
     """The only way to a stored document: through the application's scoping, as an attachment."""
     _check(request.user)
-    application = selectors.application_for(request.user, pk)
-    document = ApplicationDocument.objects.filter(application=application, pk=document_pk).first()
-    if document is None:
-        raise Http404
-    extension, content_type = services.document_type(document)
-    try:
-        handle = document.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=f"{document.title}.{extension}",
-        content_type=content_type,
-    )
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return document_response(selectors.application_for(request.user, pk), document_pk)

@@ -7,6 +7,7 @@ Views parse and render; services decide (services/members.py, posts.py, member_i
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -21,6 +22,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from shezhi.core.exports import XLSX_CONTENT_TYPE, xlsx_response
+from shezhi.core.views.actions import workflow_action
 from shezhi.core.views.detail import HISTORY, OVERVIEW, Tab, render_detail
 from shezhi.core.views.listing import Column, ListPage
 from shezhi.core.workflows import TransitionNotAllowed
@@ -260,9 +262,29 @@ def _developable(request: HttpRequest, pk: int) -> PartyMember:
     return member
 
 
-def _step_page(
-    request: HttpRequest, member: PartyMember, form: Any, *, title: str, action: str, status: int
+def _step(
+    request: HttpRequest,
+    member: PartyMember,
+    form: Any,
+    perform: Callable[[dict[str, Any]], HttpResponse],
+    *,
+    title: str,
+    action: str = "",
 ) -> HttpResponse:
+    """A step's page on a member: the form (200), its problems (422), or `perform` with the
+    cleaned data, which takes the step and answers (its message and redirect). A step the state no
+    longer allows (another officer was first) goes back to the member's page with the reason."""
+    status = 200
+    if request.method == "POST":
+        status = 422
+        if form.is_valid():
+            try:
+                return perform(form.cleaned_data)
+            except TransitionNotAllowed as exc:
+                messages.error(request, str(exc))
+                return redirect("party:member_detail", member.pk)
+            except ValidationError as exc:
+                _form_errors(form, exc)
     context = {
         "page_title": title,
         "member": member,
@@ -279,83 +301,69 @@ def member_advance(request: HttpRequest, pk: int) -> HttpResponse:
     if to not in Stage.values:
         raise Http404
     form = AdvanceForm(request.POST or None, member=member, to=to)
-    status = 200
-    if request.method == "POST":
-        status = 422
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                result = services.member_advance(
-                    actor=request.user,
-                    member=member,
-                    to=to,
-                    on=data["on"],
-                    sponsors=data.get("sponsors") if "sponsors" in form.fields else None,
-                    training_hours=data.get("training_hours"),
-                    reason=data.get("reason", ""),
-                )
-            except TransitionNotAllowed as exc:
-                messages.error(request, str(exc))
-                return redirect("party:member_detail", member.pk)
-            except ValidationError as exc:
-                _form_errors(form, exc)
-            else:
-                _warn(request, result.warnings)
-                messages.success(
-                    request,
-                    _("%(name)s已确定为%(stage)s。")
-                    % {"name": member.name, "stage": dict(Stage.choices)[to]},
-                )
-                return redirect("party:member_detail", member.pk)
-    title = _("%(name)s：%(stage)s") % {"name": member.name, "stage": dict(Stage.choices)[to]}
-    context_action = f"?to={to}"
-    return _step_page(request, member, form, title=title, action=context_action, status=status)
+    stage = dict(Stage.choices)[to]
+
+    def advance(data: dict[str, Any]) -> HttpResponse:
+        result = services.member_advance(
+            actor=request.user,
+            member=member,
+            to=to,
+            on=data["on"],
+            sponsors=data.get("sponsors") if "sponsors" in form.fields else None,
+            training_hours=data.get("training_hours"),
+            reason=data.get("reason", ""),
+        )
+        _warn(request, result.warnings)
+        messages.success(
+            request, _("%(name)s已确定为%(stage)s。") % {"name": member.name, "stage": stage}
+        )
+        return redirect("party:member_detail", member.pk)
+
+    title = _("%(name)s：%(stage)s") % {"name": member.name, "stage": stage}
+    return _step(request, member, form, advance, title=title, action=f"?to={to}")
+
+
+def _probation_step(
+    request: HttpRequest,
+    pk: int,
+    form_class: type[ExtendForm | CancelProbationForm],
+    service: Callable[..., Any],
+    *,
+    title: str,
+    done: str,
+) -> HttpResponse:
+    """Extend or cancel a probation: the branch meeting's decision, its date and reason."""
+    member = _developable(request, pk)
+    form = form_class(request.POST or None, initial={"on": timezone.localdate()})
+
+    def decide(data: dict[str, Any]) -> HttpResponse:
+        service(actor=request.user, member=member, **data)
+        messages.success(request, done)
+        return redirect("party:member_detail", member.pk)
+
+    return _step(request, member, form, decide, title=title % {"name": member.name})
 
 
 def member_extend_probation(request: HttpRequest, pk: int) -> HttpResponse:
-    member = _developable(request, pk)
-    form = ExtendForm(request.POST or None, initial={"on": timezone.localdate()})
-    status = 200
-    if request.method == "POST":
-        status = 422
-        if form.is_valid():
-            try:
-                services.member_extend_probation(
-                    actor=request.user, member=member, **form.cleaned_data
-                )
-            except TransitionNotAllowed as exc:
-                messages.error(request, str(exc))
-                return redirect("party:member_detail", member.pk)
-            except ValidationError as exc:
-                _form_errors(form, exc)
-            else:
-                messages.success(request, _("已延长预备期。"))
-                return redirect("party:member_detail", member.pk)
-    title = _("%(name)s：延长预备期") % {"name": member.name}
-    return _step_page(request, member, form, title=title, action="", status=status)
+    return _probation_step(
+        request,
+        pk,
+        ExtendForm,
+        services.member_extend_probation,
+        title=_("%(name)s：延长预备期"),
+        done=_("已延长预备期。"),
+    )
 
 
 def member_cancel_probation(request: HttpRequest, pk: int) -> HttpResponse:
-    member = _developable(request, pk)
-    form = CancelProbationForm(request.POST or None, initial={"on": timezone.localdate()})
-    status = 200
-    if request.method == "POST":
-        status = 422
-        if form.is_valid():
-            try:
-                services.member_cancel_probation(
-                    actor=request.user, member=member, **form.cleaned_data
-                )
-            except TransitionNotAllowed as exc:
-                messages.error(request, str(exc))
-                return redirect("party:member_detail", member.pk)
-            except ValidationError as exc:
-                _form_errors(form, exc)
-            else:
-                messages.success(request, _("已取消预备党员资格。"))
-                return redirect("party:member_detail", member.pk)
-    title = _("%(name)s：取消预备党员资格") % {"name": member.name}
-    return _step_page(request, member, form, title=title, action="", status=status)
+    return _probation_step(
+        request,
+        pk,
+        CancelProbationForm,
+        services.member_cancel_probation,
+        title=_("%(name)s：取消预备党员资格"),
+        done=_("已取消预备党员资格。"),
+    )
 
 
 def transfer_send(request: HttpRequest, pk: int) -> HttpResponse:
@@ -364,28 +372,18 @@ def transfer_send(request: HttpRequest, pk: int) -> HttpResponse:
     if not can_send_transfer(request.user, member):
         raise PermissionDenied
     form = TransferSendForm(request.POST or None, initial={"sent_on": timezone.localdate()})
-    status = 200
-    if request.method == "POST":
-        status = 422
-        if form.is_valid():
-            try:
-                transfer = transfer_services.transfer_send(
-                    actor=request.user, member=member, **form.cleaned_data
-                )
-            except TransitionNotAllowed as exc:
-                messages.error(request, str(exc))
-                return redirect("party:member_detail", member.pk)
-            except ValidationError as exc:
-                _form_errors(form, exc)
-            else:
-                messages.success(
-                    request,
-                    _("已开具组织关系介绍信，有效期至 %(until)s。")
-                    % {"until": transfer.valid_until.isoformat()},
-                )
-                return redirect("party:transfer_detail", transfer.pk)
+
+    def send(data: dict[str, Any]) -> HttpResponse:
+        transfer = transfer_services.transfer_send(actor=request.user, member=member, **data)
+        messages.success(
+            request,
+            _("已开具组织关系介绍信，有效期至 %(until)s。")
+            % {"until": transfer.valid_until.isoformat()},
+        )
+        return redirect("party:transfer_detail", transfer.pk)
+
     title = _("%(name)s：转出组织关系") % {"name": member.name}
-    return _step_page(request, member, form, title=title, action="", status=status)
+    return _step(request, member, form, send, title=title)
 
 
 # --- committee posts -----------------------------------------------------------------------------
@@ -451,24 +449,14 @@ def post_end(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if not _may_manage_posts(request.user, seat.party_organization):
         raise PermissionDenied
-    form = PostEndForm(request.POST)
-    if form.is_valid():
-        try:
-            posts.post_end(actor=request.user, post=seat, **form.cleaned_data)
-        except ValidationError as exc:
-            for message in exc.messages:
-                messages.error(request, message)
-        else:
-            messages.success(
-                request,
-                _("%(name)s已离任%(post)s。")
-                % {"name": seat.member.name, "post": seat.get_post_display()},
-            )
-    else:
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, str(error))
-    return redirect("party:organization_posts", seat.party_organization_id)
+    return workflow_action(
+        request,
+        form=PostEndForm(request.POST),
+        step=lambda data: posts.post_end(actor=request.user, post=seat, **data),
+        done=_("%(name)s已离任%(post)s。")
+        % {"name": seat.member.name, "post": seat.get_post_display()},
+        back=reverse("party:organization_posts", args=[seat.party_organization_id]),
+    )
 
 
 # --- import --------------------------------------------------------------------------------------

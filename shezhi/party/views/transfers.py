@@ -4,14 +4,14 @@ History, and the decisions: receive, reject (receiving side) and cancel (sending
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -19,9 +19,9 @@ from django.views.decorators.http import require_POST
 
 from shezhi.core.forms import FilterForm
 from shezhi.core.personal_data import PersonalKind, mask
+from shezhi.core.views.actions import workflow_action
 from shezhi.core.views.detail import render_detail
 from shezhi.core.views.listing import Column, ListPage, display
-from shezhi.core.workflows import TransitionNotAllowed
 
 from ..forms.members import TransferDecisionForm, TransferReceiveForm
 from ..models import PartyMember, Transfer, TransferStatus
@@ -32,6 +32,7 @@ from ..permissions import (
     can_view_members,
 )
 from ..selectors import members as selectors
+from ..selectors.organizations import status_changes
 from ..services import transfers as services
 
 
@@ -166,7 +167,7 @@ def transfer_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "receive_form": TransferReceiveForm(user=user, initial={"on": today}),
         "decision_form": TransferDecisionForm(),
         "sending_side": answers_for_branch(user, transfer.from_branch),
-        "status_changes": _status_changes(transfer),
+        "status_changes": status_changes(transfer),
         "breadcrumb_division": transfer.to_branch.division,
     }
     title = _("组织关系转接：%(name)s") % {"name": member.name}
@@ -175,96 +176,82 @@ def transfer_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _status_changes(transfer: Transfer) -> list[Any]:
-    from django.contrib.contenttypes.models import ContentType
-
-    from shezhi.core.models import StatusChange
-
-    return list(
-        StatusChange.objects.filter(
-            subject_type=ContentType.objects.get_for_model(Transfer), subject_id=str(transfer.pk)
-        )
-        .select_related("actor")
-        .order_by("at", "pk")
-    )
+def _transfer(request: HttpRequest, pk: int, allowed: Callable[[Any, Transfer], bool]) -> Transfer:
+    """The transfer (404 outside the user's view) if `allowed` lets the user act on it (403)."""
+    _check(request.user)
+    transfer = selectors.transfer_for(request.user, pk)
+    if not allowed(request.user, transfer):
+        raise PermissionDenied
+    return transfer
 
 
-def _fail(request: HttpRequest, exc: Exception) -> None:
-    if isinstance(exc, ValidationError):
-        for message in exc.messages:
-            messages.error(request, message)
-    else:
-        messages.error(request, str(exc))
+def _page(transfer: Transfer) -> str:
+    return reverse("party:transfer_detail", args=[transfer.pk])
 
 
 @require_POST
 def transfer_receive(request: HttpRequest, pk: int) -> HttpResponse:
-    _check(request.user)
-    transfer = selectors.transfer_for(request.user, pk)
-    if not can_decide_transfer(request.user, transfer):
-        raise PermissionDenied
-    form = TransferReceiveForm(request.POST, user=request.user)
-    if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, str(error))
-        return redirect("party:transfer_detail", transfer.pk)
-    employer = form.cleaned_data.get("employer")
-    try:
-        services.transfer_receive(
+    transfer = _transfer(request, pk, can_decide_transfer)
+
+    def receive(data: dict[str, Any]) -> Transfer:
+        employer = data.get("employer")
+        return services.transfer_receive(
             actor=request.user,
             transfer=transfer,
-            on=form.cleaned_data["on"],
+            on=data["on"],
             employer=employer if employer is not None else services.KEEP,
-            note=form.cleaned_data.get("note", ""),
+            note=data.get("note", ""),
         )
-    except (TransitionNotAllowed, ValidationError) as exc:
-        _fail(request, exc)
-    else:
-        messages.success(
-            request,
-            _("已接收%(name)s的组织关系。") % {"name": transfer.member.name},
-        )
-    return redirect("party:transfer_detail", transfer.pk)
+
+    return workflow_action(
+        request,
+        form=TransferReceiveForm(request.POST, user=request.user),
+        step=receive,
+        done=_("已接收%(name)s的组织关系。") % {"name": transfer.member.name},
+        back=_page(transfer),
+    )
+
+
+def _with_reason(
+    request: HttpRequest,
+    pk: int,
+    *,
+    allowed: Callable[[Any, Transfer], bool],
+    step: Callable[..., Transfer],
+    missing: str,
+    done: str,
+) -> HttpResponse:
+    """Reject (receiving side) or cancel (sending side): a decision on the letter with a reason."""
+    transfer = _transfer(request, pk, allowed)
+    return workflow_action(
+        request,
+        form=TransferDecisionForm(request.POST),
+        invalid=missing,
+        step=lambda data: step(actor=request.user, transfer=transfer, reason=data["reason"]),
+        done=done,
+        back=_page(transfer),
+    )
 
 
 @require_POST
 def transfer_reject(request: HttpRequest, pk: int) -> HttpResponse:
-    _check(request.user)
-    transfer = selectors.transfer_for(request.user, pk)
-    if not can_decide_transfer(request.user, transfer):
-        raise PermissionDenied
-    form = TransferDecisionForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("请填写退回的原因。"))
-        return redirect("party:transfer_detail", transfer.pk)
-    try:
-        services.transfer_reject(
-            actor=request.user, transfer=transfer, reason=form.cleaned_data["reason"]
-        )
-    except (TransitionNotAllowed, ValidationError) as exc:
-        _fail(request, exc)
-    else:
-        messages.success(request, _("已退回组织关系介绍信。"))
-    return redirect("party:transfer_detail", transfer.pk)
+    return _with_reason(
+        request,
+        pk,
+        allowed=can_decide_transfer,
+        step=services.transfer_reject,
+        missing=_("请填写退回的原因。"),
+        done=_("已退回组织关系介绍信。"),
+    )
 
 
 @require_POST
 def transfer_cancel(request: HttpRequest, pk: int) -> HttpResponse:
-    _check(request.user)
-    transfer = selectors.transfer_for(request.user, pk)
-    if not can_cancel_transfer(request.user, transfer):
-        raise PermissionDenied
-    form = TransferDecisionForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("请填写撤销的原因。"))
-        return redirect("party:transfer_detail", transfer.pk)
-    try:
-        services.transfer_cancel(
-            actor=request.user, transfer=transfer, reason=form.cleaned_data["reason"]
-        )
-    except (TransitionNotAllowed, ValidationError) as exc:
-        _fail(request, exc)
-    else:
-        messages.success(request, _("已撤销组织关系介绍信。"))
-    return redirect("party:transfer_detail", transfer.pk)
+    return _with_reason(
+        request,
+        pk,
+        allowed=can_cancel_transfer,
+        step=services.transfer_cancel,
+        missing=_("请填写撤销的原因。"),
+        done=_("已撤销组织关系介绍信。"),
+    )

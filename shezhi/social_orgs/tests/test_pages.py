@@ -3,15 +3,13 @@ detail page with History, the forms, and the status decisions."""
 
 from __future__ import annotations
 
-from io import BytesIO
 from typing import Any
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from openpyxl import load_workbook
 
-from shezhi.core.testing import NEIGHBOUR_COUNTY, TOWN, VILLAGE, Personas
+from shezhi.core.testing import NEIGHBOUR_COUNTY, TOWN, VILLAGE, Personas, workbook_rows
 from shezhi.social_orgs.imports import COLUMNS
 from shezhi.social_orgs.models import OrgStatus, OrgType, SocialOrganization
 
@@ -34,12 +32,6 @@ def body(response: Any) -> str:
 def table(response: Any) -> str:
     html = body(response)
     return html[html.index("<tbody>") : html.index("</tbody>")]
-
-
-def workbook_rows(response: Any) -> list[tuple[Any, ...]]:
-    assert response.status_code == 200
-    sheet: Any = load_workbook(BytesIO(b"".join(response.streaming_content))).active
-    return list(sheet.iter_rows(values_only=True))
 
 
 # --- scoping ------------------------------------------------------------------------------------
