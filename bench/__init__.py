@@ -27,6 +27,7 @@ if TYPE_CHECKING:
         list_page_data,
     )
     from .context import PERSONAS, BenchContext
+    from .imports import ImportCase, check_then_write
     from .registry import register
     from .sql import RawPage, RawQuery, marks, path_range
 
@@ -47,6 +48,7 @@ _LAZY = {
         "cases",
     ),
     **dict.fromkeys(("PERSONAS", "BenchContext"), "context"),
+    **dict.fromkeys(("ImportCase", "check_then_write"), "imports"),
     "register": "registry",
     **dict.fromkeys(("RawPage", "RawQuery", "marks", "path_range"), "sql"),
 }
@@ -63,6 +65,7 @@ __all__ = [
     "BenchContext",
     "BenchProblem",
     "FigureCase",
+    "ImportCase",
     "PageCase",
     "RawPage",
     "RawQuery",
@@ -70,6 +73,7 @@ __all__ = [
     "SeedCase",
     "admin_page_data",
     "api_page_data",
+    "check_then_write",
     "list_page_data",
     "marks",
     "path_range",

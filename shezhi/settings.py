@@ -115,6 +115,8 @@ INSTALLED_APPS = [
     "shezhi.accounts",
     "shezhi.social_orgs",
     "shezhi.party",
+    "shezhi.inspection",
+    "shezhi.registration",
     "shezhi.api",
 ]
 

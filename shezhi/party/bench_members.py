@@ -2,36 +2,28 @@
 the member list page and API and the transfer list against the raw SQL of the same page, and the
 xlsx import of 100,000 members against openpyxl's own read of the same file.
 
-The import case writes a file of `rows` members placed in the demo's organizations and branches
-(people the demo does not have: ID sequence digits 900–999), then, each run inside a transaction
-that is rolled back: (floor) openpyxl opens it read-only and reads every row; (figure) the import
-checks every row and writes them all (imports.check_file + imports.write_rows: the read, the
-checks, the History rows, the coverage refresh). The target is a ratio under 3.
+The import case (bench.ImportCase, bench/imports.py) writes a file of `rows` members placed in the
+demo's organizations and branches (people the demo does not have: ID sequence digits 900–999),
+then, each run inside a transaction that is rolled back: (floor) openpyxl opens it read-only and
+reads every row; (figure) the import checks every row and writes them all (imports.check_file +
+imports.write_rows: the read, the checks, the History rows, the coverage refresh). The target is
+a ratio under 3.
 """
 
 from __future__ import annotations
 
-import io
 import random
-import re
-import tempfile
-import time
-import zipfile
-from dataclasses import dataclass
+from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from django.db import transaction
-from django.test.utils import override_settings
 from django.utils.translation import gettext_lazy as _
-from openpyxl import Workbook, load_workbook
 from stdnum.cn import ric
 
 import bench
-from bench import RawPage, RawQuery, path_range
-from bench.cases import BenchProblem, Case, Result
-from bench.timing import Timing
+from bench import BenchProblem, RawPage, RawQuery, path_range
+from bench.imports import write_workbook
 
 from . import imports
 
@@ -167,14 +159,22 @@ def _bindings(actor: Any) -> list[tuple[str, int]]:
     ]
 
 
-def write_import_file(
-    target: Path, *, rows: int, bindings: list[tuple[str, int]], seed: int
-) -> None:
-    """`rows` members in the template's columns, valid by every rule, mostly full members."""
+def write_import_file(ctx: bench.BenchContext, actor: Any, target: Path, rows: int) -> None:
+    """`rows` members in the template's columns, valid by every rule, mostly full members, in the
+    organizations and branches `actor` may use."""
+    bindings = _bindings(actor)
+    if not bindings:
+        raise BenchProblem("no organization with its own party organization")
+    write_workbook(
+        target,
+        title=str(imports.SHEET_TITLE),
+        header=[column.label for column in imports.COLUMNS],
+        rows=_member_rows(rows, bindings=bindings, seed=20161231),
+    )
+
+
+def _member_rows(rows: int, *, bindings: list[tuple[str, int]], seed: int) -> Iterator[list[Any]]:
     rng = random.Random(seed)  # noqa: S311 (demo data, not secrets)
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(str(imports.SHEET_TITLE))
-    sheet.append([column.label for column in imports.COLUMNS])
     keys = [column.key for column in imports.COLUMNS]
     stages = ("正式党员",) * 17 + ("预备党员", "发展对象", "入党积极分子")
     surnames = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗梁"
@@ -221,115 +221,18 @@ def write_import_file(
             values["probationary_on"] = applied + timedelta(days=800)
         if stage == "正式党员":
             values["full_on"] = applied + timedelta(days=1200)
-        sheet.append([values.get(key, "") if key else "" for key in keys])
-    book.save(target)
-    _add_dimension(target, rows + 1, len(keys))
-
-
-def _add_dimension(path: Path, rows: int, columns: int) -> None:
-    """Write the sheet's <dimension>, as Excel and WPS do (openpyxl's write-only mode leaves it
-    out, which makes its read-only mode scan the sheet twice)."""
-    from openpyxl.utils import get_column_letter
-
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(path) as source, zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as out:
-        for item in source.infolist():
-            data = source.read(item.filename)
-            if (
-                re.fullmatch(r"xl/worksheets/sheet\d+\.xml", item.filename)
-                and b"<dimension" not in data
-            ):
-                ref = f'<dimension ref="A1:{get_column_letter(columns)}{rows}"/>'.encode()
-                head = re.search(
-                    rb"<worksheet[^>]*>(?:<sheetPr[^>]*/>|<sheetPr.*?</sheetPr>)?", data
-                )
-                if head is not None:
-                    data = data[: head.end()] + ref + data[head.end() :]
-            out.writestr(item, data)
-    path.write_bytes(buffer.getvalue())
-
-
-def openpyxl_read(path: Path) -> int:
-    """openpyxl's own read of the file: read-only, every value of every row."""
-    workbook = load_workbook(path, read_only=True, data_only=True)
-    try:
-        return sum(1 for _row in workbook.worksheets[0].iter_rows(values_only=True))
-    finally:
-        workbook.close()
-
-
-def import_once(path: Path, *, actor: Any) -> tuple[float, Any]:
-    """The whole import (read, checks, write, coverage) inside a transaction rolled back.
-
-    With DEBUG off, as in production: Django's debug cursor would spell out the parameters of
-    every multi-row INSERT into the query log, a cost no deployment pays."""
-    with override_settings(DEBUG=False), transaction.atomic():
-        started = time.perf_counter()
-        with path.open("rb") as handle:
-            checked = imports.check_file(handle, actor=actor)
-        if not checked.ok:
-            raise BenchProblem(f"party.members.import: the file is refused: {checked.errors[:3]}")
-        imports.write_rows(checked.rows, actor=actor)
-        seconds = time.perf_counter() - started
-        transaction.set_rollback(True)
-    return seconds, checked
-
-
-@dataclass(frozen=True, kw_only=True)
-class ImportCase(Case):
-    """The member import of `rows` rows, in rows per second, against openpyxl's read of the same
-    file (the "floor" column); the ratio is import time / read time."""
-
-    rows: int = IMPORT_ROWS
-    small_rows: int = SMALL_IMPORT_ROWS
-    persona: str = "province"
-    max_repeat: int = 3
-
-    @property
-    def group(self) -> str:
-        return "seeding"
-
-    def run(self, ctx: bench.BenchContext) -> list[Result]:
-        rows = self.rows if ctx.scale == "province" else self.small_rows
-        actor = ctx.user(self.persona)
-        bindings = _bindings(actor)
-        if not bindings:
-            raise BenchProblem(f"{self.key}: no organization with its own party organization")
-        with tempfile.TemporaryDirectory() as folder:
-            path = Path(folder) / "members.xlsx"
-            write_import_file(path, rows=rows, bindings=bindings, seed=20161231)
-            reads: list[float] = []
-            runs: list[float] = []
-            for _i in range(max(1, min(ctx.repeat, self.max_repeat))):
-                started = time.perf_counter()
-                read = openpyxl_read(path)
-                reads.append(time.perf_counter() - started)
-                seconds, checked = import_once(path, actor=actor)
-                runs.append(seconds)
-            if read != rows + 1 or len(checked.rows) != rows:
-                raise BenchProblem(f"{self.key}: read {read} rows, imported {len(checked.rows)}")
-        timing, floor = Timing(tuple(runs)), Timing(tuple(reads))
-        return [
-            Result(
-                case=self.key,
-                group=self.group,
-                label=str(self.label),
-                subject=actor.username,
-                unit="rows/s",
-                median=round(rows / timing.median),
-                p95=round(rows / max(timing.samples)),
-                floor_median=round(rows / floor.median),
-                floor_p95=round(rows / max(floor.samples)),
-                ratio=timing.median / floor.median,
-                samples=len(runs),
-                rows=rows,
-            )
-        ]
+        yield [values.get(key, "") if key else "" for key in keys]
 
 
 bench.register(
-    ImportCase(
+    bench.ImportCase(
         key="party.members.import",
         label=_("导入党员 xlsx（下限：openpyxl 只读读取同一文件）"),
+        rows=IMPORT_ROWS,
+        small_rows=SMALL_IMPORT_ROWS,
+        write_file=write_import_file,
+        # imports.check_file + imports.write_rows: the read, the checks, the History rows, the
+        # coverage refresh.
+        run_import=bench.check_then_write(imports.check_file, imports.write_rows),
     )
 )

@@ -10,7 +10,7 @@ What is sent, per operation, as a signed-in officer:
   the path does not have (405);
 - SHEZHI_FUZZ_EXAMPLES random requests (default 5), valid and deliberately invalid;
 - the hostile replays described below.
-SHEZHI_FUZZ_FULL=1 (for CI) adds the coverage phase's negative cases (every field of the wrong
+SHEZHI_FUZZ_FULL=1 (a deeper run) adds the coverage phase's negative cases (every field of the wrong
 type, out of bounds, missing) and every method the path lacks: about four times the requests.
 Anonymous callers get 3 random requests per operation with forged credentials: the wall comes
 first, more would only repeat the 401.

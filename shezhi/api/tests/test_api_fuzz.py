@@ -4,8 +4,8 @@ documented (status, content type, body schema), every error in the {"detail", "c
 The operations come from the API's own document, so a module's new router is fuzzed without an
 edit here, and its demo seeding step (`shezhi seed --scale small`) gives it rows to answer 200
 with. SHEZHI_FUZZ_EXAMPLES sets the random requests per operation (default 5) and
-SHEZHI_FUZZ_FULL=1 adds the negative boundary cases; CI sets both. What is sent, and why the run
-is deterministic: shezhi/api/tests/fuzzing.py.
+SHEZHI_FUZZ_FULL=1 adds the negative boundary cases; `make test` and CI run the defaults. What is
+sent, and why the run is deterministic: shezhi/api/tests/fuzzing.py.
 """
 
 from __future__ import annotations

@@ -420,7 +420,7 @@ def member_advance(
     """Move a member one step forward, on the date the step was decided, if the rules allow."""
     today = _today()
     member = (
-        PartyMember.objects.select_for_update()
+        PartyMember.objects.select_for_update(of=("self",))
         .select_related("division", "branch", "employer")
         .get(pk=member.pk)
     )
@@ -484,7 +484,11 @@ def member_extend_probation(
     """Extend a probation once, by 6 to 12 months (细则第三十二条); the branch is reminded to
     decide again when the extension ends."""
     today = _today()
-    member = PartyMember.objects.select_for_update().select_related("division").get(pk=member.pk)
+    member = (
+        PartyMember.objects.select_for_update(of=("self",))
+        .select_related("division")
+        .get(pk=member.pk)
+    )
     _require_stage(member, Stage.PROBATIONARY, "extend")
     rules.refuse(rules.probation_extension(member, months), "months")
     if not reason.strip():

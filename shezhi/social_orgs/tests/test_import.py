@@ -344,8 +344,8 @@ HUGE_ROWS = 5_000
 def test_a_huge_file_is_checked_and_written_whole(
     people: Personas, media_root: Any, tmp_path: Any
 ) -> None:
-    """A file of HUGE_ROWS rows is checked and written in one go. Its speed against openpyxl's
-    own read is a benchmark (`shezhi bench --only import`), not a timed test."""
+    """A file of HUGE_ROWS rows is checked and written in one go. Import speed against
+    openpyxl's own read is a benchmark (`shezhi bench --only import`), not a timed test."""
     from shezhi.social_orgs.services import organization_import_run
 
     Division.objects.bulk_create(
