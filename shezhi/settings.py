@@ -116,7 +116,6 @@ INSTALLED_APPS = [
     "shezhi.social_orgs",
     "shezhi.party",
     "shezhi.inspection",
-    "shezhi.registration",
     "shezhi.api",
 ]
 

@@ -13,7 +13,6 @@ urlpatterns = [
     path("orgs/", include("shezhi.social_orgs.urls")),
     path("party/", include("shezhi.party.urls")),
     path("inspection/", include("shezhi.inspection.urls")),
-    path("registration/", include("shezhi.registration.urls")),
     path("public/orgs/", include("shezhi.social_orgs.public_urls")),
     path("public/inspection/", include("shezhi.inspection.public_urls")),
     path("public/", include("shezhi.core.public_urls")),
