@@ -162,7 +162,10 @@ def completion_figures(user: Any, year: int, *, division: str | None = None) -> 
         InspectionConfig.objects.visible_to(user).filter(year=year).select_related("authority")
     )
     if division:
-        configs = configs.filter(authority_path__startswith=_path_of(division))
+        path = _path_of(division)
+        if path is None:
+            return []  # an unknown division holds no authority
+        configs = configs.filter(authority_path__startswith=path)
     by_code = {config.authority_id: config for config in configs}
     if not by_code:
         return []
@@ -208,10 +211,9 @@ def completion_figures(user: Any, year: int, *, division: str | None = None) -> 
     return rows
 
 
-def _path_of(code: str) -> str:
+def _path_of(code: str) -> str | None:
     division = Division.objects.filter(code=code).only("path").first()
-    # An unknown division matches nothing.
-    return division.path if division is not None else "\x00"
+    return division.path if division is not None else None
 
 
 def completion_total(rows: list[CompletionRow], year: int) -> CompletionRow:
